@@ -1,0 +1,116 @@
+import type { DependencyContainer } from 'tsyringe';
+import { groupOptionsSchema, type GroupOptions, type Ordering } from '../config/schema.js';
+import { validateConfig } from '../config/validate.js';
+import { type Decoder, resolveDecoder, type SchemaLike } from '../decode.js';
+import {
+  CONSUME_METADATA,
+  type ConsumeRecord,
+  GROUP_METADATA,
+  HOOK_METADATA,
+  type HookKind,
+  type HookRecord,
+  MIDDLEWARE_METADATA,
+  type MiddlewareRecord,
+} from '../decorators/metadata-keys.js';
+import { HandlerRegistrationError, TributaryConfigError } from '../errors.js';
+import { type ConsumeOptions, consumeOptionsSchema, normalizeConsumeSpec } from '../handlers/consume-options.js';
+import type { Message, MessageContext } from '../message.js';
+
+type HandlerClass = abstract new (...args: never[]) => object;
+
+export interface HandlerDefinition {
+  /** `Class.method`, used in logs, errors and metrics. */
+  name: string;
+  topics: string[];
+  ordering?: Ordering;
+  decoder: Decoder;
+  schema?: SchemaLike;
+  invoke: (message: Message, ctx: MessageContext) => Promise<void>;
+  middleware: unknown[];
+}
+
+export interface GroupDefinition {
+  groupId: string;
+  options: GroupOptions;
+  handlersByTopic: Map<string, HandlerDefinition>;
+  hooks: Record<HookKind, Array<{ name: string; run: (partitions: unknown[]) => unknown }>>;
+}
+
+const describe = (cls: Function, method?: string | symbol) => (method ? `${cls.name}.${String(method)}` : cls.name);
+
+/**
+ * The only reader of decorator metadata: validates every decorated class, resolves it from the
+ * container, and groups handlers by consumer group. Every mistake names the class (and method).
+ */
+export function scanHandlers(classes: readonly unknown[], container: DependencyContainer): GroupDefinition[] {
+  const groups = new Map<string, GroupDefinition>();
+  for (const cls of classes) {
+    if (typeof cls !== 'function') {
+      throw new TributaryConfigError('handlers', `expected classes decorated with @ConsumerGroup, got ${typeof cls}`);
+    }
+    const group = Reflect.getMetadata(GROUP_METADATA, cls) as { groupId: unknown; options: unknown } | undefined;
+    if (!group) throw new HandlerRegistrationError(cls.name, 'is not decorated with @ConsumerGroup(groupId)');
+    if (typeof group.groupId !== 'string' || group.groupId.trim() === '') {
+      throw new HandlerRegistrationError(cls.name, '@ConsumerGroup needs a non-empty group id');
+    }
+    const options = validateConfig(groupOptionsSchema, group.options ?? {}, `@ConsumerGroup(${group.groupId}) on ${cls.name}`);
+    const consumes = (Reflect.getOwnMetadata(CONSUME_METADATA, cls) ?? []) as ConsumeRecord[];
+    if (consumes.length === 0) throw new HandlerRegistrationError(cls.name, 'has no @Consume(topic) method');
+
+    const instance = container.resolve(cls as never) as Record<string | symbol, unknown>;
+    const definition =
+      groups.get(group.groupId) ??
+      ({
+        groupId: group.groupId,
+        options: {},
+        handlersByTopic: new Map(),
+        hooks: { assigned: [], revoked: [], lost: [] },
+      } as GroupDefinition);
+    definition.options = { ...definition.options, ...options };
+    groups.set(group.groupId, definition);
+
+    const middlewareByMethod = new Map<string | symbol, unknown[]>();
+    for (const record of (Reflect.getOwnMetadata(MIDDLEWARE_METADATA, cls) ?? []) as MiddlewareRecord[]) {
+      middlewareByMethod.set(record.method, [...(middlewareByMethod.get(record.method) ?? []), ...record.middleware]);
+    }
+    for (const record of consumes) {
+      const name = describe(cls, record.method);
+      const method = instance[record.method];
+      if (typeof method !== 'function') throw new HandlerRegistrationError(name, '@Consume is on something that is not a method');
+      let spec: ConsumeOptions;
+      try {
+        spec = validateConfig(consumeOptionsSchema, normalizeConsumeSpec(record.spec), '') as ConsumeOptions;
+      } catch (err) {
+        const problem = err instanceof TributaryConfigError ? `@Consume option ${err.key || '(topic)'}: ${err.problem}` : String(err);
+        throw new HandlerRegistrationError(name, problem);
+      }
+      const topics = spec.topics ?? [spec.topic as string];
+      const handler: HandlerDefinition = {
+        name,
+        topics,
+        ordering: spec.ordering,
+        decoder: resolveDecoder(spec.decoder),
+        schema: spec.schema,
+        invoke: (message, ctx) => Promise.resolve((method as Function).call(instance, message, ctx)),
+        middleware: middlewareByMethod.get(record.method) ?? [],
+      };
+      for (const topic of topics) {
+        const existing = definition.handlersByTopic.get(topic);
+        if (existing) {
+          throw new HandlerRegistrationError(
+            name,
+            `topic "${topic}" already has a handler in group "${group.groupId}": ${existing.name}`,
+          );
+        }
+        definition.handlersByTopic.set(topic, handler);
+      }
+    }
+    for (const record of (Reflect.getOwnMetadata(HOOK_METADATA, cls) ?? []) as HookRecord[]) {
+      const name = describe(cls, record.method);
+      const method = instance[record.method];
+      if (typeof method !== 'function') throw new HandlerRegistrationError(name, 'partition hook is not a method');
+      definition.hooks[record.kind].push({ name, run: (partitions: unknown[]) => (method as Function).call(instance, partitions) });
+    }
+  }
+  return [...groups.values()];
+}

@@ -1,0 +1,62 @@
+/** Base class of every error Tributary raises, so callers can tell ours from theirs. */
+export class TributaryError extends Error {
+  override name = 'TributaryError';
+}
+
+/** Invalid configuration, found at bootstrap. `key` is the dotted path of the offending setting. */
+export class TributaryConfigError extends TributaryError {
+  override name = 'TributaryConfigError';
+  constructor(
+    readonly key: string,
+    readonly problem: string,
+  ) {
+    super(`invalid config ${key}: ${problem}`);
+  }
+}
+
+/** A decorator used the wrong way, found at bootstrap. `where` is `Class` or `Class.method`. */
+export class HandlerRegistrationError extends TributaryError {
+  override name = 'HandlerRegistrationError';
+  constructor(
+    readonly where: string,
+    readonly problem: string,
+  ) {
+    super(`${where}: ${problem}`);
+  }
+}
+
+export interface MessageCoordinates {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+const at = (c: MessageCoordinates) => `${c.topic}/${c.partition}@${c.offset}`;
+
+/** The message's bytes could not be decoded (or failed schema validation). Never retryable. */
+export class DeserializationError extends TributaryError {
+  override name = 'DeserializationError';
+  readonly retryable = false;
+  constructor(
+    readonly coordinates: MessageCoordinates,
+    readonly reason: string,
+    readonly issues?: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot decode ${at(coordinates)}: ${reason}`, options);
+  }
+}
+
+/** An error that escaped a handler, with where it happened. */
+export class HandlerError extends TributaryError {
+  override name = 'HandlerError';
+  constructor(
+    readonly handler: string,
+    readonly coordinates: MessageCoordinates,
+    readonly attempt: number,
+    options: { cause: unknown },
+  ) {
+    const cause = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(`${handler} failed on ${at(coordinates)} (attempt ${attempt}): ${cause}`, options);
+  }
+}

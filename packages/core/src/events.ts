@@ -1,0 +1,28 @@
+import type { MessageOutcome } from './message.js';
+import type { CommitOffset, TopicPartition } from './offsets/offset-tracker.js';
+
+/**
+ * Instrumentation events (as KafkaJS does it): metrics, logging and dashboards attach here and
+ * never edit the loop. Every payload carries the group id.
+ */
+export interface TributaryEvents {
+  'partitions.assigned': [{ groupId: string; partitions: TopicPartition[] }];
+  /** After the flush: in-flight work done, offsets committed, hooks run. `durationMs` covers all of it. */
+  'partitions.revoked': [{ groupId: string; partitions: TopicPartition[]; durationMs: number; timedOut: boolean }];
+  'partitions.lost': [{ groupId: string; partitions: TopicPartition[] }];
+  'message.processed': [{ groupId: string; handler: string; topic: string; partition: number; offset: number; durationMs: number; outcome: MessageOutcome; attempts: number }];
+  'message.failed': [{ groupId: string; handler: string; topic: string; partition: number; offset: number; attempt: number; error: Error }];
+  'messages.received': [{ groupId: string; count: number }];
+  'messages.discarded': [{ groupId: string; topic: string; partition: number; count: number; reason: 'revoked' | 'stopping' }];
+  'offsets.committed': [{ groupId: string; offsets: CommitOffset[]; durationMs: number; sync: boolean }];
+  'offsets.commit-failed': [{ groupId: string; offsets: CommitOffset[]; error: Error; sync: boolean }];
+  /** librdkafka reset a partition's position (offset out of range, e.g. data deleted by retention). */
+  'offsets.reset': [{ groupId: string; topic: string; partition: number; detail: string }];
+  'partition.paused': [{ groupId: string; topic: string; partition: number }];
+  'partition.resumed': [{ groupId: string; topic: string; partition: number }];
+  /** librdkafka statistics (statistics.interval.ms), parsed. */
+  stats: [{ groupId: string; stats: Record<string, unknown> }];
+  'group.error': [{ groupId: string; error: Error }];
+  'group.started': [{ groupId: string }];
+  'group.stopped': [{ groupId: string }];
+}

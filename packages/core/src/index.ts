@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+
+export { TributaryApp, type TributaryAppConfig } from './app/tributary-app.js';
+export type { GroupOptions, Ordering } from './config/schema.js';
+export { type Decoder, type DecoderOption, type SchemaLike } from './decode.js';
+export {
+  Consume,
+  ConsumerGroup,
+  OnPartitionsAssigned,
+  OnPartitionsLost,
+  OnPartitionsRevoked,
+  UseMiddleware,
+} from './decorators/decorators.js';
+export {
+  DeserializationError,
+  HandlerError,
+  HandlerRegistrationError,
+  TributaryConfigError,
+  TributaryError,
+} from './errors.js';
+export type { TributaryEvents } from './events.js';
+export type { ConsumeOptions } from './handlers/consume-options.js';
+export { createLogger, redactConfig } from './logger.js';
+export type { Headers, Message, MessageContext, MessageOutcome } from './message.js';
+export {
+  compose,
+  type MiddlewareClass,
+  type MiddlewareFn,
+  type MiddlewareLike,
+  type Next,
+} from './middleware/middleware.js';
+export type { CommitOffset, TopicPartition } from './offsets/offset-tracker.js';
+export { laneMap } from './pipeline/lane-map.js';
+export type { GroupStats } from './runtime/group-consumer.js';

@@ -1,0 +1,56 @@
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import type { MessageContext } from '../message.js';
+
+export type Next = () => Promise<void>;
+
+/** Koa-style: run code before/after `next()`, skip it to short-circuit, catch to turn an error into an outcome. */
+export type MiddlewareFn = (ctx: MessageContext, next: Next) => Promise<void>;
+
+/** A middleware class resolved from the DI container (so it can inject a Redis client, a producer…). */
+export interface MiddlewareClass {
+  handle(ctx: MessageContext, next: Next): Promise<void>;
+}
+
+export type MiddlewareLike = MiddlewareFn | InjectionToken<MiddlewareClass>;
+
+function isMiddlewareClass(m: unknown): m is new (...args: any[]) => MiddlewareClass {
+  return typeof m === 'function' && typeof (m as { prototype?: MiddlewareClass }).prototype?.handle === 'function';
+}
+
+/** Turns functions and injectable classes into plain functions, resolving classes once, at bootstrap. */
+export function resolveMiddleware(list: readonly unknown[], container: DependencyContainer, where: string): MiddlewareFn[] {
+  return list.map((m, i) => {
+    if (isMiddlewareClass(m)) {
+      const instance = container.resolve(m);
+      return (ctx, next) => instance.handle(ctx, next);
+    }
+    if (typeof m === 'function') return m as MiddlewareFn;
+    if (m && typeof (m as MiddlewareClass).handle === 'function') {
+      const instance = m as MiddlewareClass;
+      return (ctx, next) => instance.handle(ctx, next);
+    }
+    throw new TypeError(`${where}[${i}] is not a middleware: expected (ctx, next) => Promise<void> or a class with handle()`);
+  });
+}
+
+/**
+ * Composes middleware around `handler`, first = outermost. Calling `next()` twice is a bug in a
+ * middleware and rejects, rather than running the handler twice (a duplicate side effect).
+ */
+export function compose(middleware: readonly MiddlewareFn[], handler: (ctx: MessageContext) => Promise<void>) {
+  return (ctx: MessageContext): Promise<void> => {
+    let lastIndex = -1;
+    const dispatch = (i: number): Promise<void> => {
+      if (i <= lastIndex) return Promise.reject(new Error('next() called more than once in one middleware'));
+      lastIndex = i;
+      const fn = middleware[i];
+      if (!fn) return handler(ctx);
+      try {
+        return Promise.resolve(fn(ctx, () => dispatch(i + 1)));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    };
+    return dispatch(0);
+  };
+}

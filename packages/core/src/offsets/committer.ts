@@ -1,0 +1,102 @@
+import type { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { ConsumerConnection } from '../connection/consumer-connection.js';
+import type { TributaryEvents } from '../events.js';
+import type { CommitOffset, OffsetTracker, TopicPartition } from './offset-tracker.js';
+
+/**
+ * Commits what the tracker says is committable. Steady state: one asynchronous commit per
+ * `intervalMs` (and soon after the pipeline goes idle) covering every partition that moved, so
+ * the commit rate is bounded by partitions / interval, not by messages. Revoke and shutdown:
+ * synchronous, retried. A failed commit changes nothing in the tracker, so the next one covers it.
+ */
+export class Committer {
+  private timer?: NodeJS.Timeout;
+  private soon?: NodeJS.Timeout;
+  private inFlight?: { offsets: CommitOffset[]; startedAt: number };
+
+  constructor(
+    private readonly groupId: string,
+    private readonly connection: ConsumerConnection,
+    private readonly tracker: OffsetTracker,
+    private readonly events: EventEmitter<TributaryEvents>,
+    private readonly logger: Logger,
+    private readonly intervalMs: number,
+    /** Partitions we may commit for (owned and not being revoked). */
+    private readonly committablePartitions: () => TopicPartition[],
+  ) {
+    connection.on('commit.result', (error, offsets) => this.onResult(error, offsets));
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.commitAsync(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    clearTimeout(this.soon);
+  }
+
+  /** Asks for a commit shortly (debounced), e.g. when the pipeline went idle. */
+  commitSoon(): void {
+    if (this.soon) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      this.commitAsync();
+    }, 50);
+    this.soon.unref();
+  }
+
+  private commitAsync(): void {
+    if (this.inFlight && performance.now() - this.inFlight.startedAt < 30_000) return; // one at a time
+    const offsets = this.tracker.due(this.committablePartitions());
+    if (offsets.length === 0 || !this.connection.isConnected()) return;
+    this.inFlight = { offsets, startedAt: performance.now() };
+    try {
+      this.connection.commitAsync(offsets);
+    } catch (err) {
+      this.inFlight = undefined;
+      this.failed(offsets, err as Error, false);
+    }
+  }
+
+  private onResult(error: { message: string; code?: number } | undefined, offsets: CommitOffset[]): void {
+    const startedAt = this.inFlight?.startedAt ?? performance.now();
+    this.inFlight = undefined;
+    if (error) {
+      this.failed(offsets, new Error(`offset commit failed: ${error.message}`), false);
+      return;
+    }
+    this.tracker.committed(offsets);
+    this.events.emit('offsets.committed', { groupId: this.groupId, offsets, durationMs: performance.now() - startedAt, sync: false });
+  }
+
+  /**
+   * Commits the given partitions' committable offsets and returns once the broker acknowledged.
+   * Retries retriable failures up to `attempts` times; returns false if it could not commit.
+   */
+  async commitSync(partitions: TopicPartition[], attempts = 5): Promise<boolean> {
+    const offsets = this.tracker.due(partitions);
+    if (offsets.length === 0) return true;
+    for (let attempt = 1; ; attempt++) {
+      const startedAt = performance.now();
+      try {
+        this.connection.commitSync(offsets);
+        this.tracker.committed(offsets);
+        this.events.emit('offsets.committed', { groupId: this.groupId, offsets, durationMs: performance.now() - startedAt, sync: true });
+        return true;
+      } catch (err) {
+        const error = err as Error & { code?: number; isRetriable?: boolean };
+        this.failed(offsets, error, true);
+        if (attempt >= attempts) return false;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  private failed(offsets: CommitOffset[], error: Error, sync: boolean): void {
+    this.logger.warn({ err: error, offsets, sync }, 'offset commit failed; the offsets stay uncommitted and will be retried');
+    this.events.emit('offsets.commit-failed', { groupId: this.groupId, offsets, error, sync });
+  }
+}

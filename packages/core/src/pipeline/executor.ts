@@ -1,0 +1,125 @@
+import type { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { TributaryEvents } from '../events.js';
+import { HandlerError } from '../errors.js';
+import type { MessageContext, MessageOutcome } from '../message.js';
+import type { OffsetTracker } from '../offsets/offset-tracker.js';
+import type { PipelineMessage } from './message-envelope.js';
+
+export interface ExecutorDeps {
+  groupId: string;
+  tracker: OffsetTracker;
+  events: EventEmitter<TributaryEvents>;
+  logger: Logger;
+  /** The composed middleware + handler chain of a handler. */
+  chainOf: (message: PipelineMessage) => (ctx: MessageContext) => Promise<void>;
+  retryBackoffMs: { initial: number; max: number };
+  /** Called when a message leaves the pipeline (final outcome or given up on revoke/stop). */
+  release: (message: PipelineMessage) => void;
+}
+
+class Context implements MessageContext {
+  attempt = 1;
+  outcome?: MessageOutcome;
+  readonly state = new Map<string | symbol, unknown>();
+  private childLogger?: Logger;
+
+  constructor(
+    readonly groupId: string,
+    readonly message: PipelineMessage,
+    readonly signal: AbortSignal,
+    private readonly parentLogger: Logger,
+  ) {}
+
+  get handler() {
+    return this.message.handler.name;
+  }
+
+  // A child logger per message costs more than the no-op handler it would wrap: build it on first use.
+  get logger(): Logger {
+    this.childLogger ??= this.parentLogger.child({
+      topic: this.message.topic,
+      partition: this.message.partition,
+      offset: this.message.offset,
+      key: this.message.key,
+      attempt: this.attempt,
+    });
+    return this.childLogger;
+  }
+  set logger(logger: Logger) {
+    this.childLogger = logger;
+  }
+}
+
+/** Sleeps `ms`, or less when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Runs one message through its middleware and handler until it reaches a final outcome.
+ * Invariant: the offset is marked done only after a final outcome; an error that escapes the
+ * chain is logged, counted, and retried with backoff on the same lane — never skipped. The loop
+ * gives up (without marking done) only when the partition is being revoked or the group stops.
+ */
+export async function execute(message: PipelineMessage, deps: ExecutorDeps): Promise<void> {
+  const { state } = message;
+  const controller = new AbortController();
+  state.started(controller);
+  const started = performance.now();
+  const ctx = new Context(deps.groupId, message, controller.signal, deps.logger);
+  const chain = deps.chainOf(message);
+  try {
+    for (;;) {
+      try {
+        await chain(ctx);
+        const outcome = ctx.outcome ?? 'done';
+        deps.tracker.markDone(message.topic, message.partition, message.offset);
+        deps.events.emit('message.processed', {
+          groupId: deps.groupId,
+          handler: ctx.handler,
+          topic: message.topic,
+          partition: message.partition,
+          offset: message.offset,
+          durationMs: performance.now() - started,
+          outcome,
+          attempts: ctx.attempt,
+        });
+        return;
+      } catch (cause) {
+        const error = new HandlerError(ctx.handler, message, ctx.attempt, { cause });
+        deps.events.emit('message.failed', {
+          groupId: deps.groupId,
+          handler: ctx.handler,
+          topic: message.topic,
+          partition: message.partition,
+          offset: message.offset,
+          attempt: ctx.attempt,
+          error: cause instanceof Error ? cause : error,
+        });
+        if (state.revoking || controller.signal.aborted) return; // not done: the next owner retries it
+        const backoff = Math.min(deps.retryBackoffMs.max, deps.retryBackoffMs.initial * 2 ** (ctx.attempt - 1));
+        deps.logger.error(
+          { err: cause, topic: message.topic, partition: message.partition, offset: message.offset, attempt: ctx.attempt, retryInMs: backoff },
+          `${error.message}; its lane holds at this message and retries`,
+        );
+        await sleep(backoff, state.revokeSignal);
+        if (state.revoking) return;
+        ctx.attempt += 1;
+        ctx.outcome = undefined;
+      }
+    }
+  } finally {
+    state.finished(controller);
+    deps.release(message);
+  }
+}

@@ -1,0 +1,109 @@
+import { Observable, type OperatorFunction, type Subscription, from, type ObservableInput } from 'rxjs';
+
+export interface LaneMapOptions<T> {
+  /** Most projections running at once across all lanes. */
+  concurrency: number;
+  /** Checked when a value reaches the front of its lane: stale values are discarded unstarted. */
+  isStale?: (value: T) => boolean;
+  /** Called for every discarded value (to release its accounting). */
+  onDiscard?: (value: T) => void;
+  /** Each emission discards every queued value that `isStale` now rejects, without waiting for a slot. */
+  purge?: Observable<unknown>;
+}
+
+/**
+ * Maps each value through `project`, one at a time per lane and lanes in parallel.
+ *
+ * Guarantees:
+ * - values with the same lane (`laneOf`) are projected in arrival order, each starting only after
+ *   the previous one's projection completed (like `concatMap` per lane);
+ * - at most `concurrency` projections are active at once (like `mergeMap(…, concurrency)`), and a
+ *   lane waiting for a slot never blocks another lane's queue from being purged;
+ * - a lane's state is dropped as soon as it is empty and idle, so distinct keys do not accumulate;
+ * - completes after the source completed and every lane drained.
+ */
+export function laneMap<T, R>(
+  laneOf: (value: T) => string,
+  project: (value: T) => ObservableInput<R>,
+  options: LaneMapOptions<T>,
+): OperatorFunction<T, R> {
+  return (source) =>
+    new Observable<R>((subscriber) => {
+      const lanes = new Map<string, T[]>(); // queued values per lane; a lane with an entry may be running
+      const running = new Set<string>(); // lanes whose head value is being projected
+      const ready: string[] = []; // lanes with queued work waiting for a slot, in arrival order
+      const active = new Map<string, Subscription>();
+      let isSourceComplete = false;
+
+      const discardStale = (lane: string, queue: T[]) => {
+        if (!options.isStale) return;
+        while (queue.length > 0 && options.isStale(queue[0] as T)) options.onDiscard?.(queue.shift() as T);
+        if (queue.length === 0 && !running.has(lane)) lanes.delete(lane);
+      };
+
+      const checkComplete = () => {
+        if (isSourceComplete && running.size === 0 && lanes.size === 0) subscriber.complete();
+      };
+
+      const startNext = () => {
+        while (running.size < options.concurrency && ready.length > 0) {
+          const lane = ready.shift() as string;
+          const queue = lanes.get(lane);
+          if (!queue || running.has(lane)) continue;
+          discardStale(lane, queue);
+          if (queue.length === 0) continue;
+          const value = queue.shift() as T;
+          running.add(lane);
+          const finish = () => {
+            running.delete(lane);
+            active.delete(lane);
+            const rest = lanes.get(lane);
+            if (rest && rest.length > 0) ready.push(lane);
+            else lanes.delete(lane);
+            startNext();
+            checkComplete();
+          };
+          let finished = false;
+          const subscription = from(project(value)).subscribe({
+            next: (result) => subscriber.next(result),
+            error: (err) => subscriber.error(err),
+            complete: () => {
+              finished = true;
+              finish();
+            },
+          });
+          if (!finished) active.set(lane, subscription);
+        }
+      };
+
+      const purgeSubscription = options.purge?.subscribe(() => {
+        for (const [lane, queue] of lanes) discardStale(lane, queue);
+        checkComplete();
+      });
+
+      const sourceSubscription = source.subscribe({
+        next: (value) => {
+          const lane = laneOf(value);
+          let queue = lanes.get(lane);
+          if (!queue) {
+            queue = [];
+            lanes.set(lane, queue);
+          }
+          queue.push(value);
+          if (queue.length === 1 && !running.has(lane)) ready.push(lane);
+          startNext();
+        },
+        error: (err) => subscriber.error(err),
+        complete: () => {
+          isSourceComplete = true;
+          checkComplete();
+        },
+      });
+
+      return () => {
+        sourceSubscription.unsubscribe();
+        purgeSubscription?.unsubscribe();
+        for (const subscription of active.values()) subscription.unsubscribe();
+      };
+    });
+}

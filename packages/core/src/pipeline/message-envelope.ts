@@ -1,0 +1,72 @@
+import type { Message as RawMessage } from '@confluentinc/kafka-javascript';
+import type { HandlerDefinition } from '../app/scan.js';
+import { decodeValue } from '../decode.js';
+import type { Headers, Message } from '../message.js';
+import type { PartitionState } from './partition-state.js';
+
+/**
+ * A message on its way through the pipeline. The value is decoded lazily, once, on first access
+ * (a message discarded on revoke is never decoded; a decode failure throws from `value`, inside
+ * the handler's error path, never in the poll loop).
+ */
+export class PipelineMessage implements Message {
+  private decoded?: { value: unknown } | { error: unknown };
+  private headerMap?: Headers;
+
+  constructor(
+    readonly raw: RawMessage,
+    readonly handler: HandlerDefinition,
+    readonly state: PartitionState,
+  ) {}
+
+  get topic() {
+    return this.raw.topic;
+  }
+  get partition() {
+    return this.raw.partition;
+  }
+  get offset() {
+    return this.raw.offset;
+  }
+  get timestamp() {
+    return this.raw.timestamp ?? 0;
+  }
+  get size() {
+    return this.raw.size;
+  }
+  get rawValue(): Buffer | null {
+    return this.raw.value ?? null;
+  }
+  get rawKey(): Buffer | null {
+    const key = this.raw.key;
+    if (key === undefined || key === null) return null;
+    return typeof key === 'string' ? Buffer.from(key) : key;
+  }
+  get key(): string | null {
+    const key = this.raw.key;
+    if (key === undefined || key === null) return null;
+    return typeof key === 'string' ? key : key.toString('utf8');
+  }
+  get headers(): Headers {
+    if (!this.headerMap) {
+      this.headerMap = {};
+      for (const header of this.raw.headers ?? []) {
+        for (const [name, value] of Object.entries(header)) {
+          this.headerMap[name] = Buffer.isBuffer(value) ? value : Buffer.from(String(value));
+        }
+      }
+    }
+    return this.headerMap;
+  }
+  get value(): unknown {
+    if (!this.decoded) {
+      try {
+        this.decoded = { value: decodeValue(this.handler.decoder, this.handler.schema, this.rawValue, this.raw) };
+      } catch (error) {
+        this.decoded = { error };
+      }
+    }
+    if ('error' in this.decoded) throw this.decoded.error;
+    return this.decoded.value;
+  }
+}

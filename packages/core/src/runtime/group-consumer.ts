@@ -1,0 +1,353 @@
+import type { EventEmitter } from 'node:events';
+import type { Message as RawMessage } from '@confluentinc/kafka-javascript';
+import type { Logger } from 'pino';
+import { defer, filter, mergeMap, Subject, type Subscription } from 'rxjs';
+import type { GroupDefinition } from '../app/scan.js';
+import { ConsumerConnection, type RebalanceEvent } from '../connection/consumer-connection.js';
+import type { TributaryEvents } from '../events.js';
+import type { MessageContext } from '../message.js';
+import { compose, type MiddlewareFn, resolveMiddleware } from '../middleware/middleware.js';
+import { Committer } from '../offsets/committer.js';
+import { OffsetTracker, partitionKey, type TopicPartition } from '../offsets/offset-tracker.js';
+import { execute } from '../pipeline/executor.js';
+import { laneMap } from '../pipeline/lane-map.js';
+import { PipelineMessage } from '../pipeline/message-envelope.js';
+import { PartitionState } from '../pipeline/partition-state.js';
+import { pollSource } from '../pipeline/poll-source.js';
+import { laneOf } from '../pipeline/router.js';
+import { revokeFlush } from '../rebalance/revoke-flush.js';
+import type { DependencyContainer } from 'tsyringe';
+import { consumerConfig, type ResolvedGroupOptions } from './group-options.js';
+
+export interface GroupRuntimeContext {
+  brokers: string;
+  clientId: string;
+  container: DependencyContainer;
+  appMiddleware: MiddlewareFn[];
+  appRdkafka: Record<string, string | number | boolean>;
+  statsIntervalMs: number;
+  events: EventEmitter<TributaryEvents>;
+  logger: Logger;
+}
+
+/** Counters the pipeline keeps about itself (tests and metrics read them). */
+export interface GroupStats {
+  groupId: string;
+  inMemory: number;
+  maxInMemory: number;
+  running: number;
+  received: number;
+  processed: number;
+  failures: number;
+  assigned: TopicPartition[];
+  paused: TopicPartition[];
+}
+
+/**
+ * One consumer group member: a Kafka consumer, the pipeline that feeds its handlers
+ * (poll → route to lanes → middleware + handler → offset tracker → committer), and its
+ * rebalance handling. It owns the accounting invariant `inMemory ≤ maxInFlight`.
+ */
+export class GroupConsumer {
+  readonly groupId: string;
+  private readonly connection: ConsumerConnection;
+  private readonly tracker = new OffsetTracker();
+  private readonly committer: Committer;
+  private readonly states = new Map<string, PartitionState>();
+  private readonly purge$ = new Subject<void>();
+  private readonly chains = new Map<string, (ctx: MessageContext) => Promise<void>>();
+  private readonly logger: Logger;
+  private subscription?: Subscription;
+  private rebalanceQueue: Promise<void> = Promise.resolve();
+  private stopping = false;
+  private pipelineDone?: Promise<void>;
+  private readonly stats = { inMemory: 0, maxInMemory: 0, received: 0, processed: 0, failures: 0 };
+
+  constructor(
+    private readonly definition: GroupDefinition,
+    private readonly options: ResolvedGroupOptions,
+    private readonly ctx: GroupRuntimeContext,
+  ) {
+    this.groupId = definition.groupId;
+    this.logger = ctx.logger.child({ group: this.groupId });
+    const config = consumerConfig(this.groupId, ctx.brokers, ctx.clientId, options, ctx.appRdkafka, ctx.statsIntervalMs);
+    const reset = config['auto.offset.reset'] ?? (options.fromBeginning ? 'earliest' : 'latest');
+    delete config['auto.offset.reset'];
+    // librdkafka reads auto.offset.reset from the topic config; an empty one would mean "latest".
+    this.connection = new ConsumerConnection(config, { 'auto.offset.reset': reset });
+    this.committer = new Committer(this.groupId, this.connection, this.tracker, ctx.events, this.logger, options.commitIntervalMs, () =>
+      this.activePartitions(),
+    );
+    const groupMiddleware = resolveMiddleware(definition.options.middleware ?? [], ctx.container, `@ConsumerGroup(${this.groupId}).middleware`);
+    for (const handler of new Set(definition.handlersByTopic.values())) {
+      const own = resolveMiddleware(handler.middleware, ctx.container, `@UseMiddleware on ${handler.name}`);
+      this.chains.set(
+        handler.name,
+        compose([...ctx.appMiddleware, ...groupMiddleware, ...own], (c) => handler.invoke(c.message, c)),
+      );
+    }
+    this.connection.on('rebalance', (event) => this.enqueueRebalance(event));
+    this.connection.on('error', (error) => this.onClientError(error));
+    this.connection.on('log', (log) => this.onClientLog(log));
+    this.connection.on('stats', (stats) => ctx.events.emit('stats', { groupId: this.groupId, stats }));
+    ctx.events.on('message.processed', (e) => e.groupId === this.groupId && this.stats.processed++);
+    ctx.events.on('message.failed', (e) => e.groupId === this.groupId && this.stats.failures++);
+  }
+
+  async start(): Promise<void> {
+    await this.connection.connect();
+    this.connection.setConsumeTimeout(100);
+    (this.connection as unknown as { consumer: { setDefaultIsTimeoutOnlyForFirstMessage?: (v: boolean) => void } }).consumer
+      .setDefaultIsTimeoutOnlyForFirstMessage?.(true);
+    this.connection.subscribe([...this.definition.handlersByTopic.keys()]);
+    this.committer.start();
+    this.pipelineDone = new Promise((resolve) => {
+      this.subscription = pollSource(
+        (n) => this.connection.consume(n),
+        () => this.applyBackpressure(),
+        () => this.stopping,
+      )
+        .pipe(
+          mergeMap((batch) => this.admit(batch)),
+          laneMap(
+            (m: PipelineMessage) => laneOf(m, m.handler.ordering ?? this.options.ordering),
+            (m) => defer(() => this.run(m)),
+            {
+              concurrency: this.options.concurrency,
+              isStale: (m) => m.state.revoking,
+              onDiscard: (m) => this.discard(m),
+              purge: this.purge$,
+            },
+          ),
+        )
+        .subscribe({
+          error: (err) => {
+            this.logger.error({ err }, 'consumer pipeline failed');
+            this.ctx.events.emit('group.error', { groupId: this.groupId, error: err });
+            resolve();
+          },
+          complete: () => resolve(),
+        });
+    });
+    this.ctx.events.emit('group.started', { groupId: this.groupId });
+  }
+
+  /** Accounts arriving messages; drops those of partitions we do not own or are revoking. */
+  private admit(batch: RawMessage[]): PipelineMessage[] {
+    const admitted: PipelineMessage[] = [];
+    for (const raw of batch) {
+      const state = this.states.get(partitionKey(raw.topic, raw.partition));
+      const handler = this.definition.handlersByTopic.get(raw.topic);
+      if (!state || state.revoking || !handler) continue; // fetched before a revoke: the next owner reads it
+      this.tracker.delivered(raw.topic, raw.partition, raw.offset);
+      state.inMemory += 1;
+      admitted.push(new PipelineMessage(raw, handler, state));
+    }
+    this.stats.received += admitted.length;
+    this.stats.inMemory += admitted.length;
+    this.stats.maxInMemory = Math.max(this.stats.maxInMemory, this.stats.inMemory);
+    if (admitted.length > 0) this.ctx.events.emit('messages.received', { groupId: this.groupId, count: admitted.length });
+    return admitted;
+  }
+
+  private run(message: PipelineMessage): Promise<void> {
+    return execute(message, {
+      groupId: this.groupId,
+      tracker: this.tracker,
+      events: this.ctx.events,
+      logger: this.logger,
+      chainOf: (m) => this.chains.get(m.handler.name) as (ctx: MessageContext) => Promise<void>,
+      retryBackoffMs: this.options.retryBackoffMs,
+      release: (m) => this.leaveMemory(m),
+    });
+  }
+
+  private discard(message: PipelineMessage): void {
+    this.leaveMemory(message);
+  }
+
+  private leaveMemory(message: PipelineMessage): void {
+    message.state.inMemory -= 1;
+    this.stats.inMemory -= 1;
+    if (this.stats.inMemory === 0) this.committer.commitSoon();
+  }
+
+  /**
+   * Pauses partitions whose buffers are full (or everything when the group's budget is spent),
+   * resumes drained ones, and returns how many messages the next poll may bring.
+   */
+  private applyBackpressure(): number {
+    const { maxInFlight, maxBufferedPerPartition, batchSize } = this.options;
+    const full = this.stats.inMemory >= maxInFlight;
+    const relaxed = this.stats.inMemory <= maxInFlight / 2;
+    const toPause: TopicPartition[] = [];
+    const toResume: TopicPartition[] = [];
+    for (const state of this.states.values()) {
+      if (state.revoking) continue;
+      if (!state.paused && (full || state.inMemory >= maxBufferedPerPartition)) {
+        state.paused = true;
+        toPause.push(state.tp);
+      } else if (state.paused && relaxed && state.inMemory <= maxBufferedPerPartition / 2) {
+        state.paused = false;
+        toResume.push(state.tp);
+      }
+    }
+    this.connection.pause(toPause);
+    this.connection.resume(toResume);
+    for (const tp of toPause) this.ctx.events.emit('partition.paused', { groupId: this.groupId, ...tp });
+    for (const tp of toResume) this.ctx.events.emit('partition.resumed', { groupId: this.groupId, ...tp });
+    // Never ask for more than fits; with everything paused the poll returns nothing but keeps us in the group.
+    return Math.min(batchSize, Math.max(1, maxInFlight - this.stats.inMemory));
+  }
+
+  private enqueueRebalance(event: RebalanceEvent): void {
+    this.rebalanceQueue = this.rebalanceQueue
+      .then(() => (event.kind === 'assign' ? this.onAssign(event.partitions) : this.onRevoke(event.partitions, event.lost)))
+      .catch((err) => {
+        this.logger.error({ err, event }, 'rebalance handling failed');
+        this.ctx.events.emit('group.error', { groupId: this.groupId, error: err as Error });
+      });
+  }
+
+  private async onAssign(partitions: TopicPartition[]): Promise<void> {
+    for (const tp of partitions) {
+      this.states.set(partitionKey(tp.topic, tp.partition), new PartitionState(tp));
+      this.tracker.track(tp.topic, tp.partition);
+    }
+    this.connection.assign(partitions);
+    this.logger.info({ partitions: partitions.map((p) => partitionKey(p.topic, p.partition)) }, 'partitions assigned');
+    await this.runHooks('assigned', partitions);
+    this.ctx.events.emit('partitions.assigned', { groupId: this.groupId, partitions });
+  }
+
+  private async onRevoke(partitions: TopicPartition[], lost: boolean): Promise<void> {
+    if (this.stopping) {
+      // stop() already flushed and committed; this is the consumer's own revoke on close.
+      this.safeUnassign(partitions);
+      return;
+    }
+    const started = performance.now();
+    const owned = partitions.filter((tp) => this.states.has(partitionKey(tp.topic, tp.partition)));
+    const { timedOut } = await revokeFlush(
+      {
+        statesOf: (tps) => tps.flatMap((tp) => this.states.get(partitionKey(tp.topic, tp.partition)) ?? []),
+        stopFetching: (tps) => this.connection.pause(tps),
+        discardUnstarted: () => this.purge$.next(),
+        commitSync: (tps) => this.committer.commitSync(tps),
+        runHooks: (kind, tps) => this.runHooks(kind, tps),
+        release: (tps) => this.safeUnassign(tps.length > 0 ? tps : partitions),
+        forget: (tps) => {
+          for (const tp of tps) {
+            this.states.delete(partitionKey(tp.topic, tp.partition));
+            this.tracker.forget(tp.topic, tp.partition);
+          }
+        },
+      },
+      owned.length > 0 ? owned : partitions,
+      { lost, revokeTimeoutMs: this.options.revokeTimeoutMs },
+    );
+    const durationMs = performance.now() - started;
+    const names = partitions.map((p) => partitionKey(p.topic, p.partition));
+    if (lost) {
+      this.logger.warn({ partitions: names }, 'partitions lost (session timed out?): their uncommitted work will be redelivered');
+      this.ctx.events.emit('partitions.lost', { groupId: this.groupId, partitions });
+    } else {
+      this.logger.info({ partitions: names, durationMs: Math.round(durationMs), timedOut }, 'partitions revoked after flush');
+      this.ctx.events.emit('partitions.revoked', { groupId: this.groupId, partitions, durationMs, timedOut });
+    }
+  }
+
+  private safeUnassign(partitions: TopicPartition[]): void {
+    try {
+      this.connection.unassign(partitions);
+    } catch (err) {
+      if (!this.stopping) throw err; // closing: the consumer releases everything itself
+    }
+  }
+
+  private async runHooks(kind: 'assigned' | 'revoked' | 'lost', partitions: TopicPartition[]): Promise<void> {
+    for (const hook of this.definition.hooks[kind]) {
+      try {
+        await hook.run(partitions);
+      } catch (err) {
+        // A hook's failure must not block the rebalance (the group would stall for everyone).
+        this.logger.error({ err, hook: hook.name }, `partition ${kind} hook failed`);
+      }
+    }
+  }
+
+  private activePartitions(): TopicPartition[] {
+    return [...this.states.values()].filter((s) => !s.revoking).map((s) => s.tp);
+  }
+
+  private onClientError(error: Error & { code?: number; isFatal?: boolean }): void {
+    this.logger.warn({ err: error }, 'kafka client error');
+    this.ctx.events.emit('group.error', { groupId: this.groupId, error });
+  }
+
+  private onClientLog(log: { severity: number; fac: string; message: string }): void {
+    // librdkafka logs an automatic offset reset (offset out of range) as OFFSET/RESET: never let it be silent.
+    if (/offset reset|out of range/i.test(log.message)) {
+      const match = /\[(?:thrd:[^\]]*)?\]?:?\s*([^\s[]+)\s*\[(\d+)\]/.exec(log.message);
+      this.logger.warn({ detail: log.message }, 'offset reset by the client: data may have been skipped (retention?)');
+      this.ctx.events.emit('offsets.reset', {
+        groupId: this.groupId,
+        topic: match?.[1] ?? 'unknown',
+        partition: Number(match?.[2] ?? -1),
+        detail: log.message,
+      });
+    } else if (log.severity <= 3) {
+      this.logger.error({ fac: log.fac }, log.message);
+    }
+  }
+
+  /**
+   * Graceful stop: stop fetching, drop unstarted work, let running handlers finish (bounded by
+   * `timeoutMs`, then abort), commit synchronously, run revoke hooks, leave the group (static
+   * members do not leave: librdkafka keeps their membership for `session.timeout.ms`).
+   */
+  async stop(timeoutMs: number): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.rebalanceQueue;
+    const owned = this.activePartitions();
+    await revokeFlush(
+      {
+        statesOf: (tps) => tps.flatMap((tp) => this.states.get(partitionKey(tp.topic, tp.partition)) ?? []),
+        stopFetching: (tps) => this.connection.pause(tps),
+        discardUnstarted: () => this.purge$.next(),
+        commitSync: (tps) => this.committer.commitSync(tps),
+        runHooks: (kind, tps) => this.runHooks(kind, tps),
+        release: () => {}, // closing the consumer releases them (static members keep them for the session)
+        forget: () => {},
+      },
+      owned,
+      { lost: false, revokeTimeoutMs: timeoutMs },
+    );
+    this.states.clear();
+    this.committer.stop();
+    await this.pipelineDone;
+    this.subscription?.unsubscribe();
+    await this.connection.disconnect();
+    this.ctx.events.emit('group.stopped', { groupId: this.groupId });
+  }
+
+  snapshot(): GroupStats {
+    const states = [...this.states.values()];
+    return {
+      groupId: this.groupId,
+      inMemory: this.stats.inMemory,
+      maxInMemory: this.stats.maxInMemory,
+      running: states.reduce((n, s) => n + s.running, 0),
+      received: this.stats.received,
+      processed: this.stats.processed,
+      failures: this.stats.failures,
+      assigned: states.map((s) => s.tp),
+      paused: states.filter((s) => s.paused).map((s) => s.tp),
+    };
+  }
+
+  committedOffset(topic: string, partition: number): number | undefined {
+    return this.tracker.committedOffset(topic, partition);
+  }
+}

@@ -1,0 +1,66 @@
+import { type GroupOptions, groupDefaults, type Ordering } from '../config/schema.js';
+
+export interface ResolvedGroupOptions {
+  ordering: Ordering;
+  concurrency: number;
+  maxInFlight: number;
+  maxBufferedPerPartition: number;
+  batchSize: number;
+  commitIntervalMs: number;
+  revokeTimeoutMs: number;
+  rebalanceProtocol: 'eager' | 'cooperative';
+  groupProtocol: 'classic' | 'consumer';
+  groupInstanceId?: string;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs?: number;
+  maxPollIntervalMs: number;
+  fromBeginning: boolean;
+  retryBackoffMs: { initial: number; max: number };
+  rdkafka: Record<string, string | number | boolean>;
+}
+
+export function resolveGroupOptions(options: GroupOptions): ResolvedGroupOptions {
+  const maxInFlight = options.maxInFlight ?? groupDefaults.maxInFlight;
+  return {
+    ...groupDefaults,
+    ...options,
+    maxInFlight,
+    // A quarter of the budget per partition keeps one hot or stuck partition from starving the rest.
+    maxBufferedPerPartition: Math.min(maxInFlight, options.maxBufferedPerPartition ?? Math.max(1, Math.ceil(maxInFlight / 4))),
+    batchSize: Math.min(options.batchSize ?? groupDefaults.batchSize, maxInFlight),
+    rdkafka: options.rdkafka ?? {},
+  };
+}
+
+/** librdkafka properties of a group's consumer. Explicit `rdkafka` entries win over ours. */
+export function consumerConfig(
+  groupId: string,
+  brokers: string,
+  clientId: string,
+  o: ResolvedGroupOptions,
+  appRdkafka: Record<string, string | number | boolean>,
+  statsIntervalMs: number,
+): Record<string, string | number | boolean> {
+  const config: Record<string, string | number | boolean> = {
+    'bootstrap.servers': brokers,
+    'group.id': groupId,
+    'client.id': clientId,
+    // Commits are ours: only offsets whose predecessors all finished.
+    'enable.auto.commit': false,
+    'enable.auto.offset.store': false,
+    'session.timeout.ms': o.sessionTimeoutMs,
+    'max.poll.interval.ms': o.maxPollIntervalMs,
+    'log_level': 4,
+  };
+  if (o.groupProtocol === 'consumer') {
+    // KIP-848: the broker assigns, incrementally; session and heartbeat are the broker's settings.
+    config['group.protocol'] = 'consumer';
+    delete config['session.timeout.ms'];
+  } else {
+    config['partition.assignment.strategy'] = o.rebalanceProtocol === 'cooperative' ? 'cooperative-sticky' : 'range,roundrobin';
+    if (o.heartbeatIntervalMs) config['heartbeat.interval.ms'] = o.heartbeatIntervalMs;
+  }
+  if (o.groupInstanceId) config['group.instance.id'] = o.groupInstanceId;
+  if (statsIntervalMs > 0) config['statistics.interval.ms'] = statsIntervalMs;
+  return { ...config, ...appRdkafka, ...o.rdkafka };
+}
