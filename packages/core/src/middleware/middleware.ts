@@ -34,19 +34,25 @@ export function resolveMiddleware(list: readonly unknown[], container: Dependenc
 }
 
 /**
- * Composes middleware around `handler`, first = outermost. Calling `next()` twice is a bug in a
- * middleware and rejects, rather than running the handler twice (a duplicate side effect).
+ * Composes middleware around `handler`, first = outermost. A middleware may call `next()` again
+ * after the previous call settled (that is how retry works), but never twice at once: a
+ * concurrent second call is a bug that would run the handler twice in parallel, so it rejects.
  */
 export function compose(middleware: readonly MiddlewareFn[], handler: (ctx: MessageContext) => Promise<void>) {
   return (ctx: MessageContext): Promise<void> => {
-    let lastIndex = -1;
     const dispatch = (i: number): Promise<void> => {
-      if (i <= lastIndex) return Promise.reject(new Error('next() called more than once in one middleware'));
-      lastIndex = i;
       const fn = middleware[i];
       if (!fn) return handler(ctx);
+      let running = false;
+      const next: Next = () => {
+        if (running) return Promise.reject(new Error(`next() called again before it settled (middleware #${i})`));
+        running = true;
+        return dispatch(i + 1).finally(() => {
+          running = false;
+        });
+      };
       try {
-        return Promise.resolve(fn(ctx, () => dispatch(i + 1)));
+        return Promise.resolve(fn(ctx, next));
       } catch (err) {
         return Promise.reject(err);
       }
