@@ -38,6 +38,8 @@ export const groupOptionsSchema = z.strictObject({
   fromBeginning: z.boolean().optional(),
   /** Backoff of the core's own retry of a failed message: initial, doubled up to max. */
   retryBackoffMs: z.strictObject({ initial: positiveInt, max: positiveInt }).optional(),
+  /** Eager protocol: pause before taking a new assignment so carried-over commits of the previous owner land first. */
+  eagerHandoverGraceMs: nonNegativeInt.optional(),
   /** librdkafka properties passed through unchanged. */
   rdkafka: rdkafkaSchema.optional(),
   middleware: z.array(z.any()).optional(),
@@ -57,6 +59,7 @@ export const groupDefaults = {
   maxPollIntervalMs: 300_000,
   fromBeginning: true,
   retryBackoffMs: { initial: 200, max: 30_000 },
+  eagerHandoverGraceMs: 250,
 };
 
 export const appConfigSchema = z.strictObject({

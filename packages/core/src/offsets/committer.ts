@@ -4,6 +4,17 @@ import type { ConsumerConnection } from '../connection/consumer-connection.js';
 import type { TributaryEvents } from '../events.js';
 import type { CommitOffset, OffsetTracker, TopicPartition } from './offset-tracker.js';
 
+const REBALANCE_IN_PROGRESS = 27;
+/** ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS. */
+const REBALANCE_CODES = new Set([22, 25, REBALANCE_IN_PROGRESS]);
+
+/** Later entries win per partition. */
+function mergeOffsets(base: CommitOffset[], newer: CommitOffset[]): CommitOffset[] {
+  const byPartition = new Map(base.map((o) => [`${o.topic}/${o.partition}`, o]));
+  for (const o of newer) byPartition.set(`${o.topic}/${o.partition}`, o);
+  return [...byPartition.values()];
+}
+
 /**
  * Commits what the tracker says is committable. Steady state: one asynchronous commit per
  * `intervalMs` (and soon after the pipeline goes idle) covering every partition that moved, so
@@ -14,6 +25,8 @@ export class Committer {
   private timer?: NodeJS.Timeout;
   private soon?: NodeJS.Timeout;
   private inFlight?: { offsets: CommitOffset[]; startedAt: number };
+  /** Revoke-time offsets the coordinator refused mid-rebalance, committed once the group is stable. */
+  private carried: CommitOffset[] = [];
 
   constructor(
     private readonly groupId: string,
@@ -65,7 +78,7 @@ export class Committer {
     const startedAt = this.inFlight?.startedAt ?? performance.now();
     this.inFlight = undefined;
     if (error) {
-      this.failed(offsets, new Error(`offset commit failed: ${error.message}`), false);
+      this.failed(offsets, Object.assign(new Error(`offset commit failed: ${error.message}`), { code: error.code }), false);
       return;
     }
     this.tracker.committed(offsets);
@@ -74,29 +87,56 @@ export class Committer {
 
   /**
    * Commits the given partitions' committable offsets and returns once the broker acknowledged.
-   * Retries retriable failures up to `attempts` times; returns false if it could not commit.
+   * Retries failures up to `attempts` times; returns false if it could not commit.
+   *
+   * A coordinator that is already rebalancing may refuse the commit (REBALANCE_IN_PROGRESS: real
+   * Kafka accepts commits while preparing a rebalance, librdkafka's mock cluster does not). Retrying
+   * cannot help then — the group waits for us — so the offsets are carried and committed by
+   * `commitCarried()` as soon as the next assignment arrives, before anything is fetched.
    */
   async commitSync(partitions: TopicPartition[], attempts = 5): Promise<boolean> {
     const offsets = this.tracker.due(partitions);
     if (offsets.length === 0) return true;
     for (let attempt = 1; ; attempt++) {
-      const startedAt = performance.now();
-      try {
-        this.connection.commitSync(offsets);
-        this.tracker.committed(offsets);
-        this.events.emit('offsets.committed', { groupId: this.groupId, offsets, durationMs: performance.now() - startedAt, sync: true });
-        return true;
-      } catch (err) {
-        const error = err as Error & { code?: number; isRetriable?: boolean };
-        this.failed(offsets, error, true);
-        if (attempt >= attempts) return false;
-        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
+      const error = this.tryCommitSync(offsets);
+      if (!error) return true;
+      if (error.code === REBALANCE_IN_PROGRESS || attempt >= attempts) {
+        this.carried = mergeOffsets(this.carried, offsets);
+        return false;
       }
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
     }
   }
 
-  private failed(offsets: CommitOffset[], error: Error, sync: boolean): void {
-    this.logger.warn({ err: error, offsets, sync }, 'offset commit failed; the offsets stay uncommitted and will be retried');
+  /** Commits offsets a mid-rebalance revoke could not; call before assigning the new generation. */
+  commitCarried(): void {
+    if (this.carried.length === 0) return;
+    const offsets = this.carried;
+    this.carried = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      if (!this.tryCommitSync(offsets)) return;
+    }
+    this.logger.warn({ offsets }, 'could not commit offsets carried over a rebalance: their messages may be redelivered');
+  }
+
+  private tryCommitSync(offsets: CommitOffset[]): (Error & { code?: number }) | undefined {
+    const startedAt = performance.now();
+    try {
+      this.connection.commitSync(offsets);
+    } catch (err) {
+      const error = err as Error & { code?: number };
+      this.failed(offsets, error, true);
+      return error;
+    }
+    this.tracker.committed(offsets);
+    this.events.emit('offsets.committed', { groupId: this.groupId, offsets, durationMs: performance.now() - startedAt, sync: true });
+    return undefined;
+  }
+
+  private failed(offsets: CommitOffset[], error: Error & { code?: number }, sync: boolean): void {
+    // Refusals during a rebalance are expected (the revoke flush or the next generation handles them).
+    const expected = error.code !== undefined && REBALANCE_CODES.has(error.code);
+    this.logger[expected ? 'debug' : 'warn']({ err: error, offsets, sync }, 'offset commit failed; the offsets stay uncommitted and will be retried');
     this.events.emit('offsets.commit-failed', { groupId: this.groupId, offsets, error, sync });
   }
 }

@@ -74,7 +74,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export async function execute(message: PipelineMessage, deps: ExecutorDeps): Promise<void> {
   const { state } = message;
   const controller = new AbortController();
-  state.started(controller);
+  state.started(message.offset, controller);
   const started = performance.now();
   const ctx = new Context(deps.groupId, message, controller.signal, deps.logger);
   const chain = deps.chainOf(message);

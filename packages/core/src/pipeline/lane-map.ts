@@ -19,6 +19,8 @@ export interface LaneMapOptions<T> {
  *   the previous one's projection completed (like `concatMap` per lane);
  * - at most `concurrency` projections are active at once (like `mergeMap(…, concurrency)`), and a
  *   lane waiting for a slot never blocks another lane's queue from being purged;
+ * - stale values (`isStale`) are discarded unstarted when they reach the front of their lane, and
+ *   all at once, wherever they are queued, when `purge` emits;
  * - a lane's state is dropped as soon as it is empty and idle, so distinct keys do not accumulate;
  * - completes after the source completed and every lane drained.
  */
@@ -76,8 +78,20 @@ export function laneMap<T, R>(
         }
       };
 
+      // A purge drops every stale queued value, wherever it sits in its lane (on revoke the stale
+      // ones trail the ones that must still run), so their accounting is released at once.
       const purgeSubscription = options.purge?.subscribe(() => {
-        for (const [lane, queue] of lanes) discardStale(lane, queue);
+        const isStale = options.isStale;
+        if (!isStale) return;
+        for (const [lane, queue] of lanes) {
+          const kept = queue.filter((value) => {
+            if (!isStale(value)) return true;
+            options.onDiscard?.(value);
+            return false;
+          });
+          queue.splice(0, queue.length, ...kept);
+          if (queue.length === 0 && !running.has(lane)) lanes.delete(lane);
+        }
         checkComplete();
       });
 

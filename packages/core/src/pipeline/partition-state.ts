@@ -4,6 +4,10 @@ import type { TopicPartition } from '../offsets/offset-tracker.js';
  * What the pipeline knows about one owned partition. Invariant: `inMemory` counts this
  * partition's messages from arrival until their final outcome or their discard, and
  * `running` the ones whose handler is executing now.
+ *
+ * On revoke, a queued message below `highestStarted` is a gap under work that already ran: it is
+ * still processed, so the final commit covers everything that ran and the next owner repeats
+ * nothing. Queued messages above it are discarded unstarted.
  */
 export class PartitionState {
   /** Set when revocation starts: queued messages are discarded, new arrivals dropped. */
@@ -11,10 +15,14 @@ export class PartitionState {
   paused = false;
   inMemory = 0;
   running = 0;
+  /** Highest offset whose handler has started (it is running or finished). */
+  highestStarted = -1;
+  /** While revoking, queued messages at or below this offset still run (see above). */
+  private keepBelow = -1;
   readonly controllers = new Set<AbortController>();
   /** Aborted when revocation starts, to cut retry backoffs short. */
   private readonly revokeController = new AbortController();
-  private idleWaiters: Array<() => void> = [];
+  private drainWaiters: Array<() => void> = [];
 
   constructor(readonly tp: TopicPartition) {}
 
@@ -22,29 +30,44 @@ export class PartitionState {
     return this.revokeController.signal;
   }
 
-  /** Starts revocation: queued messages become stale and retry sleeps end. */
-  beginRevoke(): void {
+  /**
+   * Starts revocation: queued messages above the started work become stale and retry sleeps end.
+   * `keepGaps` is false when the partition is lost: nothing more runs for it.
+   */
+  beginRevoke(keepGaps: boolean): void {
     this.revoking = true;
+    this.keepBelow = keepGaps ? this.highestStarted : -1;
     this.revokeController.abort();
   }
 
-  /** Resolves when no handler of this partition is running. */
-  whenIdle(): Promise<void> {
-    if (this.running === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  /** While revoking: is this queued message to be dropped rather than run? */
+  isDiscardable(offset: number): boolean {
+    return this.revoking && offset > this.keepBelow;
   }
 
-  started(controller: AbortController): void {
+  /** Resolves when none of this partition's messages is in memory (ran, or discarded). */
+  whenDrained(): Promise<void> {
+    if (this.inMemory === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  started(offset: number, controller: AbortController): void {
     this.running += 1;
+    if (offset > this.highestStarted) this.highestStarted = offset;
     this.controllers.add(controller);
   }
 
   finished(controller: AbortController): void {
     this.running -= 1;
     this.controllers.delete(controller);
-    if (this.running === 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
+  }
+
+  /** A message left memory (final outcome, given up, or discarded). */
+  left(): void {
+    this.inMemory -= 1;
+    if (this.inMemory === 0) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
       for (const resolve of waiters) resolve();
     }
   }

@@ -14,13 +14,16 @@ export interface FlushTarget {
   forget(partitions: TopicPartition[]): void;
 }
 
-const delay = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms));
+/** A timeout that never keeps the process alive on its own (revoke timeouts can be long). */
+const delay = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms).unref());
 
 /**
  * The revoke-time flush, its steps in order:
  * 1. stop taking messages from the revoked partitions (pause, mark revoking);
- * 2. drop their buffered-but-unstarted messages;
- * 3. let their in-flight handlers finish, bounded by `revokeTimeoutMs`; past it `ctx.signal` aborts;
+ * 2. drop their buffered-but-unstarted messages — except gaps below work that already started
+ *    (key/unordered modes), which run so the commit covers everything that ran;
+ * 3. let their in-flight handlers (and those gaps) finish, bounded by `revokeTimeoutMs`; past it
+ *    `ctx.signal` aborts;
  * 4. commit their completed offsets synchronously — skipped when the assignment was lost,
  *    since another member may already own them;
  * 5. run the user's @OnPartitionsRevoked (or @OnPartitionsLost) hooks;
@@ -33,12 +36,12 @@ export async function revokeFlush(
   options: { lost: boolean; revokeTimeoutMs: number; abortGraceMs?: number },
 ): Promise<{ timedOut: boolean }> {
   const states = target.statesOf(partitions);
-  for (const state of states) state.beginRevoke();
+  for (const state of states) state.beginRevoke(!options.lost);
   target.stopFetching(partitions);
   target.discardUnstarted();
 
   let timedOut = false;
-  const idle = Promise.all(states.map((s) => s.whenIdle()));
+  const idle = Promise.all(states.map((s) => s.whenDrained()));
   if (options.lost) {
     for (const state of states) state.abortAll('partition lost');
   } else if ((await Promise.race([idle, delay(options.revokeTimeoutMs)])) === 'timeout') {

@@ -114,7 +114,7 @@ export class GroupConsumer {
             (m) => defer(() => this.run(m)),
             {
               concurrency: this.options.concurrency,
-              isStale: (m) => m.state.revoking,
+              isStale: (m) => m.state.isDiscardable(m.offset),
               onDiscard: (m) => this.discard(m),
               purge: this.purge$,
             },
@@ -167,27 +167,31 @@ export class GroupConsumer {
   }
 
   private leaveMemory(message: PipelineMessage): void {
-    message.state.inMemory -= 1;
+    message.state.left();
     this.stats.inMemory -= 1;
     if (this.stats.inMemory === 0) this.committer.commitSoon();
   }
 
   /**
-   * Pauses partitions whose buffers are full (or everything when the group's budget is spent),
-   * resumes drained ones, and returns how many messages the next poll may bring.
+   * Backpressure, decided before every poll. Each partition may hold its share of the group's
+   * budget (`maxBufferedPerPartition`, by default `maxInFlight` / owned partitions): at its share it
+   * is paused at the consumer, at half of it resumed. A poll never asks for more than the budget
+   * has room for, nor more than one share (a batch usually comes from few partitions), so
+   * `inMemory ≤ maxInFlight` always holds. With no room at all, everything is paused and the poll
+   * (which then returns nothing) only keeps the member alive and serves rebalances.
    */
   private applyBackpressure(): number {
-    const { maxInFlight, maxBufferedPerPartition, batchSize } = this.options;
-    const full = this.stats.inMemory >= maxInFlight;
-    const relaxed = this.stats.inMemory <= maxInFlight / 2;
+    const { maxInFlight, batchSize } = this.options;
+    const active = [...this.states.values()].filter((s) => !s.revoking);
+    const share = this.options.maxBufferedPerPartition ?? Math.max(1, Math.floor(maxInFlight / Math.max(1, active.length)));
+    const room = maxInFlight - this.stats.inMemory;
     const toPause: TopicPartition[] = [];
     const toResume: TopicPartition[] = [];
-    for (const state of this.states.values()) {
-      if (state.revoking) continue;
-      if (!state.paused && (full || state.inMemory >= maxBufferedPerPartition)) {
+    for (const state of active) {
+      if (!state.paused && (room <= 0 || state.inMemory >= share)) {
         state.paused = true;
         toPause.push(state.tp);
-      } else if (state.paused && relaxed && state.inMemory <= maxBufferedPerPartition / 2) {
+      } else if (state.paused && room > 0 && state.inMemory <= share / 2) {
         state.paused = false;
         toResume.push(state.tp);
       }
@@ -196,8 +200,7 @@ export class GroupConsumer {
     this.connection.resume(toResume);
     for (const tp of toPause) this.ctx.events.emit('partition.paused', { groupId: this.groupId, ...tp });
     for (const tp of toResume) this.ctx.events.emit('partition.resumed', { groupId: this.groupId, ...tp });
-    // Never ask for more than fits; with everything paused the poll returns nothing but keeps us in the group.
-    return Math.min(batchSize, Math.max(1, maxInFlight - this.stats.inMemory));
+    return Math.max(1, Math.min(batchSize, share, room));
   }
 
   private enqueueRebalance(event: RebalanceEvent): void {
@@ -210,11 +213,23 @@ export class GroupConsumer {
   }
 
   private async onAssign(partitions: TopicPartition[]): Promise<void> {
+    // The group is stable again: first land what a mid-rebalance revoke could not commit, so
+    // whoever now owns those partitions (maybe us) fetches an offset past the work already done.
+    this.committer.commitCarried();
+    if (!this.connection.isCooperative() && partitions.length > 0 && this.options.eagerHandoverGraceMs > 0) {
+      // Under eager rebalancing every member gets its assignment at once. A previous owner whose
+      // revoke-time commit was refused commits right now (above); waiting a moment before assigning
+      // lets that commit land before we fetch the committed offsets of partitions that moved to us.
+      await new Promise((resolve) => setTimeout(resolve, this.options.eagerHandoverGraceMs));
+    }
     for (const tp of partitions) {
       this.states.set(partitionKey(tp.topic, tp.partition), new PartitionState(tp));
       this.tracker.track(tp.topic, tp.partition);
     }
     this.connection.assign(partitions);
+    // librdkafka keeps a partition's pause flag across unassign/assign: a partition we paused while
+    // revoking it earlier would come back paused forever. Our new state says "not paused": make it so.
+    this.connection.resume(partitions);
     this.logger.info({ partitions: partitions.map((p) => partitionKey(p.topic, p.partition)) }, 'partitions assigned');
     await this.runHooks('assigned', partitions);
     this.ctx.events.emit('partitions.assigned', { groupId: this.groupId, partitions });

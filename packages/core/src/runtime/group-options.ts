@@ -4,7 +4,8 @@ export interface ResolvedGroupOptions {
   ordering: Ordering;
   concurrency: number;
   maxInFlight: number;
-  maxBufferedPerPartition: number;
+  /** Unset: an equal share of `maxInFlight` among the partitions owned at the time. */
+  maxBufferedPerPartition?: number;
   batchSize: number;
   commitIntervalMs: number;
   revokeTimeoutMs: number;
@@ -16,6 +17,7 @@ export interface ResolvedGroupOptions {
   maxPollIntervalMs: number;
   fromBeginning: boolean;
   retryBackoffMs: { initial: number; max: number };
+  eagerHandoverGraceMs: number;
   rdkafka: Record<string, string | number | boolean>;
 }
 
@@ -25,8 +27,7 @@ export function resolveGroupOptions(options: GroupOptions): ResolvedGroupOptions
     ...groupDefaults,
     ...options,
     maxInFlight,
-    // A quarter of the budget per partition keeps one hot or stuck partition from starving the rest.
-    maxBufferedPerPartition: Math.min(maxInFlight, options.maxBufferedPerPartition ?? Math.max(1, Math.ceil(maxInFlight / 4))),
+    maxBufferedPerPartition: options.maxBufferedPerPartition && Math.min(maxInFlight, options.maxBufferedPerPartition),
     batchSize: Math.min(options.batchSize ?? groupDefaults.batchSize, maxInFlight),
     rdkafka: options.rdkafka ?? {},
   };
