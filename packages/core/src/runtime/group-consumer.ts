@@ -39,6 +39,8 @@ export interface GroupStats {
   received: number;
   processed: number;
   failures: number;
+  /** Positions librdkafka reset after an error (e.g. offset out of range): data skipped. */
+  offsetResets: number;
   assigned: TopicPartition[];
   paused: TopicPartition[];
 }
@@ -61,7 +63,7 @@ export class GroupConsumer {
   private rebalanceQueue: Promise<void> = Promise.resolve();
   private stopping = false;
   private pipelineDone?: Promise<void>;
-  private readonly stats = { inMemory: 0, maxInMemory: 0, received: 0, processed: 0, failures: 0 };
+  private readonly stats = { inMemory: 0, maxInMemory: 0, received: 0, processed: 0, failures: 0, offsetResets: 0 };
 
   constructor(
     private readonly definition: GroupDefinition,
@@ -301,14 +303,17 @@ export class GroupConsumer {
   }
 
   private onClientLog(log: { severity: number; fac: string; message: string }): void {
-    // librdkafka logs an automatic offset reset (offset out of range) as OFFSET/RESET: never let it be silent.
-    if (/offset reset|out of range/i.test(log.message)) {
-      const match = /\[(?:thrd:[^\]]*)?\]?:?\s*([^\s[]+)\s*\[(\d+)\]/.exec(log.message);
-      this.logger.warn({ detail: log.message }, 'offset reset by the client: data may have been skipped (retention?)');
+    // librdkafka logs an offset reset caused by an error (offset out of range: the data was deleted
+    // by retention before we read it) as a warning "<topic> [<p>]: offset reset (at …) to …".
+    // Skipped data must never be silent: log it, count it, emit it.
+    const reset = /(\S+) \[(\d+)\]: offset reset/.exec(log.message);
+    if (reset) {
+      this.stats.offsetResets += 1;
+      this.logger.warn({ detail: log.message }, 'offset reset by the client: data was skipped (deleted by retention?)');
       this.ctx.events.emit('offsets.reset', {
         groupId: this.groupId,
-        topic: match?.[1] ?? 'unknown',
-        partition: Number(match?.[2] ?? -1),
+        topic: reset[1] as string,
+        partition: Number(reset[2]),
         detail: log.message,
       });
     } else if (log.severity <= 3) {
@@ -357,6 +362,7 @@ export class GroupConsumer {
       received: this.stats.received,
       processed: this.stats.processed,
       failures: this.stats.failures,
+      offsetResets: this.stats.offsetResets,
       assigned: states.map((s) => s.tp),
       paused: states.filter((s) => s.paused).map((s) => s.tp),
     };
