@@ -33,8 +33,16 @@ export interface MockClusterApi {
   groupConsumerSessionTimeoutMs(mc: Pointer, ms: number): void;
 }
 
-/** Where the binding's bundled librdkafka lands after `npm ci` (CKJS_LINKING=dynamic). */
+/**
+ * Where the binding's bundled librdkafka lands after `npm ci` (CKJS_LINKING=dynamic).
+ * `TRIBUTARY_LIBRDKAFKA` points elsewhere (another build, or a test of the missing-build error).
+ */
 export function librdkafkaPath(): string {
+  const override = process.env.TRIBUTARY_LIBRDKAFKA;
+  if (override) {
+    if (!existsSync(override)) throw new BrokerNativeError(`librdkafka build missing: ${override} not found (TRIBUTARY_LIBRDKAFKA)`);
+    return override;
+  }
   let packageJson: string;
   try {
     packageJson = require.resolve('@confluentinc/kafka-javascript/package.json');

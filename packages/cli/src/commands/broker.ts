@@ -49,11 +49,14 @@ export function registerBrokerCommand(program: Command): void {
         `embedded Kafka broker: ${broker.brokerCount} broker(s)` +
           `${opts.topic.length ? `, topics ${opts.topic.join(' ')}` : ''}; Ctrl-C to stop\n`,
       );
+      // The brokers run on librdkafka threads, which do not keep Node's event loop alive: a timer does.
+      const keepAlive = setInterval(() => {}, 60_000);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      clearInterval(keepAlive);
       await broker.stop();
       process.stderr.write('embedded Kafka broker stopped\n');
     });
