@@ -33,14 +33,23 @@ export function laneMap<T, R>(
     new Observable<R>((subscriber) => {
       const lanes = new Map<string, T[]>(); // queued values per lane; a lane with an entry may be running
       const running = new Set<string>(); // lanes whose head value is being projected
-      const ready: string[] = []; // lanes with queued work waiting for a slot, in arrival order
+      const ready = new Set<string>(); // lanes with queued work waiting for a slot, in arrival order
+      let starting = false; // startNext is running: a nested call (a synchronous completion) leaves it to the loop
       const active = new Map<string, Subscription>();
       let isSourceComplete = false;
 
       const discardStale = (lane: string, queue: T[]) => {
         if (!options.isStale) return;
-        while (queue.length > 0 && options.isStale(queue[0] as T)) options.onDiscard?.(queue.shift() as T);
-        if (queue.length === 0 && !running.has(lane)) lanes.delete(lane);
+        while (queue.length > 0 && options.isStale(queue[0] as T)) {
+          const stale = queue.shift() as T; // not inside `onDiscard?.(…)`: without onDiscard it would never run
+          options.onDiscard?.(stale);
+        }
+        if (queue.length === 0 && !running.has(lane)) dropLane(lane);
+      };
+
+      const dropLane = (lane: string) => {
+        lanes.delete(lane);
+        ready.delete(lane);
       };
 
       const checkComplete = () => {
@@ -48,34 +57,50 @@ export function laneMap<T, R>(
       };
 
       const startNext = () => {
-        while (running.size < options.concurrency && ready.length > 0) {
-          const lane = ready.shift() as string;
-          const queue = lanes.get(lane);
-          if (!queue || running.has(lane)) continue;
-          discardStale(lane, queue);
-          if (queue.length === 0) continue;
-          const value = queue.shift() as T;
-          running.add(lane);
-          const finish = () => {
+        // Not re-entrant: a projection that completes synchronously calls back in here; the loop
+        // below picks up the slot it freed, so a long synchronous backlog never deepens the stack.
+        if (starting) return;
+        starting = true;
+        try {
+          while (running.size < options.concurrency && ready.size > 0) {
+            const lane = ready.values().next().value as string;
+            ready.delete(lane);
+            const queue = lanes.get(lane);
+            if (!queue || running.has(lane)) continue;
+            discardStale(lane, queue);
+            if (queue.length === 0) continue;
+            start(lane, queue.shift() as T);
+          }
+        } finally {
+          starting = false;
+        }
+      };
+
+      const start = (lane: string, value: T) => {
+        running.add(lane);
+        let finished = false;
+        let input: ObservableInput<R>;
+        try {
+          input = project(value);
+        } catch (err) {
+          subscriber.error(err); // like mergeMap: a throwing projection errors the output
+          return;
+        }
+        const subscription = from(input).subscribe({
+          next: (result) => subscriber.next(result),
+          error: (err) => subscriber.error(err),
+          complete: () => {
+            finished = true;
             running.delete(lane);
             active.delete(lane);
             const rest = lanes.get(lane);
-            if (rest && rest.length > 0) ready.push(lane);
-            else lanes.delete(lane);
+            if (rest && rest.length > 0) ready.add(lane);
+            else dropLane(lane);
             startNext();
             checkComplete();
-          };
-          let finished = false;
-          const subscription = from(project(value)).subscribe({
-            next: (result) => subscriber.next(result),
-            error: (err) => subscriber.error(err),
-            complete: () => {
-              finished = true;
-              finish();
-            },
-          });
-          if (!finished) active.set(lane, subscription);
-        }
+          },
+        });
+        if (!finished) active.set(lane, subscription);
       };
 
       // A purge drops every stale queued value, wherever it sits in its lane (on revoke the stale
@@ -90,7 +115,7 @@ export function laneMap<T, R>(
             return false;
           });
           queue.splice(0, queue.length, ...kept);
-          if (queue.length === 0 && !running.has(lane)) lanes.delete(lane);
+          if (queue.length === 0 && !running.has(lane)) dropLane(lane);
         }
         checkComplete();
       });
@@ -104,7 +129,7 @@ export function laneMap<T, R>(
             lanes.set(lane, queue);
           }
           queue.push(value);
-          if (queue.length === 1 && !running.has(lane)) ready.push(lane);
+          if (!running.has(lane)) ready.add(lane);
           startNext();
         },
         error: (err) => subscriber.error(err),
