@@ -9,13 +9,14 @@ import type { MessageContext } from '../message.js';
 import { compose, type MiddlewareFn, resolveMiddleware } from '../middleware/middleware.js';
 import { Committer } from '../offsets/committer.js';
 import { OffsetTracker, partitionKey, type TopicPartition } from '../offsets/offset-tracker.js';
+import { planBackpressure } from '../pipeline/backpressure.js';
 import { execute } from '../pipeline/executor.js';
 import { laneMap } from '../pipeline/lane-map.js';
 import { PipelineMessage } from '../pipeline/message-envelope.js';
 import { PartitionState } from '../pipeline/partition-state.js';
 import { pollSource } from '../pipeline/poll-source.js';
 import { laneOf } from '../pipeline/router.js';
-import { revokeFlush } from '../rebalance/revoke-flush.js';
+import { type FlushTarget, revokeFlush } from '../rebalance/revoke-flush.js';
 import type { DependencyContainer } from 'tsyringe';
 import { consumerConfig, type ResolvedGroupOptions } from './group-options.js';
 
@@ -174,35 +175,15 @@ export class GroupConsumer {
     if (this.stats.inMemory === 0) this.committer.commitSoon();
   }
 
-  /**
-   * Backpressure, decided before every poll. Each partition may hold its share of the group's
-   * budget (`maxBufferedPerPartition`, by default `maxInFlight` / owned partitions): at its share it
-   * is paused at the consumer, at half of it resumed. A poll never asks for more than the budget
-   * has room for, nor more than one share (a batch usually comes from few partitions), so
-   * `inMemory ≤ maxInFlight` always holds. With no room at all, everything is paused and the poll
-   * (which then returns nothing) only keeps the member alive and serves rebalances.
-   */
+  /** Pauses/resumes partitions as `planBackpressure` decides; returns the next poll's size. */
   private applyBackpressure(): number {
-    const { maxInFlight, batchSize } = this.options;
     const active = [...this.states.values()].filter((s) => !s.revoking);
-    const share = this.options.maxBufferedPerPartition ?? Math.max(1, Math.floor(maxInFlight / Math.max(1, active.length)));
-    const room = maxInFlight - this.stats.inMemory;
-    const toPause: TopicPartition[] = [];
-    const toResume: TopicPartition[] = [];
-    for (const state of active) {
-      if (!state.paused && (room <= 0 || state.inMemory >= share)) {
-        state.paused = true;
-        toPause.push(state.tp);
-      } else if (state.paused && room > 0 && state.inMemory <= share / 2) {
-        state.paused = false;
-        toResume.push(state.tp);
-      }
-    }
-    this.connection.pause(toPause);
-    this.connection.resume(toResume);
-    for (const tp of toPause) this.ctx.events.emit('partition.paused', { groupId: this.groupId, ...tp });
-    for (const tp of toResume) this.ctx.events.emit('partition.resumed', { groupId: this.groupId, ...tp });
-    return Math.max(1, Math.min(batchSize, share, room));
+    const plan = planBackpressure(active, this.stats.inMemory, this.options);
+    this.connection.pause(plan.pause);
+    this.connection.resume(plan.resume);
+    for (const tp of plan.pause) this.ctx.events.emit('partition.paused', { groupId: this.groupId, ...tp });
+    for (const tp of plan.resume) this.ctx.events.emit('partition.resumed', { groupId: this.groupId, ...tp });
+    return plan.fetchAtMost;
   }
 
   private enqueueRebalance(event: RebalanceEvent): void {
@@ -246,20 +227,7 @@ export class GroupConsumer {
     const started = performance.now();
     const owned = partitions.filter((tp) => this.states.has(partitionKey(tp.topic, tp.partition)));
     const { timedOut } = await revokeFlush(
-      {
-        statesOf: (tps) => tps.flatMap((tp) => this.states.get(partitionKey(tp.topic, tp.partition)) ?? []),
-        stopFetching: (tps) => this.connection.pause(tps),
-        discardUnstarted: () => this.purge$.next(),
-        commitSync: (tps) => this.committer.commitSync(tps),
-        runHooks: (kind, tps) => this.runHooks(kind, tps),
-        release: (tps) => this.safeUnassign(tps.length > 0 ? tps : partitions),
-        forget: (tps) => {
-          for (const tp of tps) {
-            this.states.delete(partitionKey(tp.topic, tp.partition));
-            this.tracker.forget(tp.topic, tp.partition);
-          }
-        },
-      },
+      this.flushTarget((tps) => this.safeUnassign(tps.length > 0 ? tps : partitions), true),
       owned.length > 0 ? owned : partitions,
       { lost, revokeTimeoutMs: this.options.revokeTimeoutMs },
     );
@@ -272,6 +240,25 @@ export class GroupConsumer {
       this.logger.info({ partitions: names, durationMs: Math.round(durationMs), timedOut }, 'partitions revoked after flush');
       this.ctx.events.emit('partitions.revoked', { groupId: this.groupId, partitions, durationMs, timedOut });
     }
+  }
+
+  /** What the drain protocol acts on; `forget` drops the partitions' state once released. */
+  private flushTarget(release: (partitions: TopicPartition[]) => void, forget: boolean): FlushTarget {
+    return {
+      statesOf: (tps) => tps.flatMap((tp) => this.states.get(partitionKey(tp.topic, tp.partition)) ?? []),
+      stopFetching: (tps) => this.connection.pause(tps),
+      discardUnstarted: () => this.purge$.next(),
+      commitSync: (tps) => this.committer.commitSync(tps),
+      runHooks: (kind, tps) => this.runHooks(kind, tps),
+      release,
+      forget: (tps) => {
+        if (!forget) return;
+        for (const tp of tps) {
+          this.states.delete(partitionKey(tp.topic, tp.partition));
+          this.tracker.forget(tp.topic, tp.partition);
+        }
+      },
+    };
   }
 
   private safeUnassign(partitions: TopicPartition[]): void {
@@ -332,15 +319,8 @@ export class GroupConsumer {
     await this.rebalanceQueue;
     const owned = this.activePartitions();
     await revokeFlush(
-      {
-        statesOf: (tps) => tps.flatMap((tp) => this.states.get(partitionKey(tp.topic, tp.partition)) ?? []),
-        stopFetching: (tps) => this.connection.pause(tps),
-        discardUnstarted: () => this.purge$.next(),
-        commitSync: (tps) => this.committer.commitSync(tps),
-        runHooks: (kind, tps) => this.runHooks(kind, tps),
-        release: () => {}, // closing the consumer releases them (static members keep them for the session)
-        forget: () => {},
-      },
+      // Closing the consumer releases the partitions (static members keep them for the session).
+      this.flushTarget(() => {}, false),
       owned,
       { lost: false, revokeTimeoutMs: timeoutMs },
     );
