@@ -1,5 +1,6 @@
 import { KafkaConsumer, type Message } from '@confluentinc/kafka-javascript';
 import { partitionCount } from './offsets.js';
+import { waitUntil } from './wait-until.js';
 
 /**
  * Reads a topic from the beginning by direct assignment (no group, nothing committed) until
@@ -11,7 +12,12 @@ export async function readTopic(
   expected: number,
   timeoutMs = 30_000,
 ): Promise<Message[]> {
-  const partitions = await partitionCount(bootstrapServers, topic);
+  // The topic may not exist yet (a DLQ is created by its first write): wait for it.
+  const partitions = await waitUntil(() => partitionCount(bootstrapServers, topic), {
+    timeoutMs,
+    intervalMs: 200,
+    message: `topic ${topic} to exist`,
+  });
   const consumer = new KafkaConsumer(
     {
       'bootstrap.servers': bootstrapServers,

@@ -91,7 +91,11 @@ export function scanHandlers(classes: readonly unknown[], container: DependencyC
         ordering: spec.ordering,
         decoder: resolveDecoder(spec.decoder),
         schema: spec.schema,
-        invoke: (message, ctx) => Promise.resolve((method as Function).call(instance, message, ctx)),
+        invoke: async (message, ctx) => {
+          // Decode (and validate) before the user's method runs: it never sees an invalid message.
+          void message.value;
+          return (method as Function).call(instance, message, ctx);
+        },
         middleware: middlewareByMethod.get(record.method) ?? [],
       };
       for (const topic of topics) {

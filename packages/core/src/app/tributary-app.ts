@@ -1,19 +1,26 @@
 import 'reflect-metadata';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import type { Logger } from 'pino';
+import type { Logger, LoggerOptions } from 'pino';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { type AppConfigInput, appConfigSchema, groupOptionsSchema } from '../config/schema.js';
 import { validateConfig } from '../config/validate.js';
 import { TributaryConfigError } from '../errors.js';
 import type { TributaryEvents } from '../events.js';
 import { createLogger, redactConfig } from '../logger.js';
-import { resolveMiddleware } from '../middleware/middleware.js';
+import { type MiddlewareLike, resolveMiddleware } from '../middleware/middleware.js';
 import { GroupConsumer, type GroupStats } from '../runtime/group-consumer.js';
 import { resolveGroupOptions } from '../runtime/group-options.js';
 import { scanHandlers } from './scan.js';
 
-export type TributaryAppConfig = AppConfigInput;
+/** `TributaryApp.create` options; the schema validates them, these types guide the editor. */
+export type TributaryAppConfig = Omit<AppConfigInput, 'handlers' | 'middleware' | 'container' | 'logger'> & {
+  /** Classes decorated with `@ConsumerGroup`. */
+  handlers: Function[];
+  middleware?: MiddlewareLike[];
+  container?: DependencyContainer;
+  logger?: Logger | LoggerOptions;
+};
 
 /**
  * The application: one Kafka consumer per consumer group found on the handler classes.
