@@ -42,6 +42,8 @@ export interface GroupStats {
   failures: number;
   /** Positions librdkafka reset after an error (e.g. offset out of range): data skipped. */
   offsetResets: number;
+  /** When the poll loop last asked the broker for messages (ms since epoch; 0 before the first). */
+  lastPollAt: number;
   assigned: TopicPartition[];
   paused: TopicPartition[];
 }
@@ -64,7 +66,7 @@ export class GroupConsumer {
   private rebalanceQueue: Promise<void> = Promise.resolve();
   private stopping = false;
   private pipelineDone?: Promise<void>;
-  private readonly stats = { inMemory: 0, maxInMemory: 0, received: 0, processed: 0, failures: 0, offsetResets: 0 };
+  private readonly stats = { inMemory: 0, maxInMemory: 0, received: 0, processed: 0, failures: 0, offsetResets: 0, lastPollAt: 0 };
 
   constructor(
     private readonly definition: GroupDefinition,
@@ -106,7 +108,10 @@ export class GroupConsumer {
     this.committer.start();
     this.pipelineDone = new Promise((resolve) => {
       this.subscription = pollSource(
-        (n) => this.connection.consume(n),
+        (n) => {
+          this.stats.lastPollAt = Date.now();
+          return this.connection.consume(n);
+        },
         () => this.applyBackpressure(),
         () => this.stopping,
       )
@@ -343,6 +348,7 @@ export class GroupConsumer {
       processed: this.stats.processed,
       failures: this.stats.failures,
       offsetResets: this.stats.offsetResets,
+      lastPollAt: this.stats.lastPollAt,
       assigned: states.map((s) => s.tp),
       paused: states.filter((s) => s.paused).map((s) => s.tp),
     };

@@ -1,0 +1,74 @@
+import { createServer, type Server } from 'node:http';
+import type { TributaryApp } from '@tributary/core';
+import type { TributaryMetrics } from './tributary-metrics.js';
+
+export interface HealthServerOptions {
+  port: number;
+  host?: string;
+  /** The poll loop counts as stuck when it has not polled for this long. Default 30 s. */
+  stuckAfterMs?: number;
+  /** Extra JSON merged into /health/ready (e.g. instance id). */
+  info?: Record<string, unknown>;
+}
+
+export interface HealthServer {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Per-instance HTTP endpoint: `/metrics` (Prometheus text), `/health/live` (the process answers),
+ * `/health/ready` (running, joined — at least one assignment seen — and every group's poll loop
+ * polled recently). Ready also reports the owned partitions, which the demo and dashboard show.
+ */
+export async function startHealthServer(
+  app: Pick<TributaryApp, 'events' | 'stats' | 'status'>,
+  metrics: TributaryMetrics,
+  options: HealthServerOptions,
+): Promise<HealthServer> {
+  const stuckAfterMs = options.stuckAfterMs ?? 30_000;
+  const joined = new Set<string>();
+  app.events.on('partitions.assigned', (e) => joined.add(e.groupId));
+  const readiness = () => {
+    const now = Date.now();
+    const groups = app.stats().map((s) => ({
+      group: s.groupId,
+      joined: joined.has(s.groupId),
+      stuck: s.lastPollAt === 0 || now - s.lastPollAt > stuckAfterMs,
+      assigned: s.assigned.map((p) => `${p.topic}/${p.partition}`),
+      inMemory: s.inMemory,
+      paused: s.paused.length,
+    }));
+    const ready = app.status === 'running' && groups.every((g) => g.joined && !g.stuck);
+    return { ready, status: app.status, groups, ...options.info };
+  };
+  const server = createServer(async (req, res) => {
+    const url = (req.url ?? '/').split('?')[0];
+    try {
+      if (url === '/metrics') {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(await metrics.metrics());
+      } else if (url === '/health/live') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ live: true }));
+      } else if (url === '/health/ready') {
+        const body = readiness();
+        res.writeHead(body.ready ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      } else {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('not found: try /metrics, /health/live, /health/ready\n');
+      }
+    } catch (err) {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`${(err as Error).message}\n`);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  return { server, port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
