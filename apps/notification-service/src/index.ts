@@ -1,1 +1,8 @@
-export {};
+export { loadServiceConfig, type ServiceConfig, serviceEnvSchema } from './config.js';
+export { TaskCompleted, TaskCreated, TOPICS } from './events.js';
+export { GROUP_ID, TaskNotifications } from './handlers.js';
+export { ConsoleNotifier } from './notifier/console-notifier.js';
+export { FileNotifier } from './notifier/file-notifier.js';
+export { NOTIFIER, type Notification, type Notifier } from './notifier/notifier.js';
+export { WebhookNotifier, WebhookError } from './notifier/webhook-notifier.js';
+export { type RunningService, startNotificationService } from './service.js';

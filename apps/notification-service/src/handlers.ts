@@ -1,0 +1,35 @@
+import { Consume, ConsumerGroup, type Message, type MessageContext } from '@tributary/core';
+import { inject } from 'tsyringe';
+import { TaskCompleted, TaskCreated, TOPICS } from './events.js';
+import { NOTIFIER, type Notifier } from './notifier/notifier.js';
+
+export const GROUP_ID = 'notification-service';
+
+/**
+ * Key ordering: events of one task stay in order while different tasks of a partition are
+ * notified concurrently — a 500 ms email provider keeps up without 50 partitions.
+ */
+@ConsumerGroup(GROUP_ID, { ordering: 'key', concurrency: 64 })
+export class TaskNotifications {
+  constructor(@inject(NOTIFIER) private readonly notifier: Notifier) {}
+
+  @Consume({ topic: TOPICS.created, schema: TaskCreated })
+  async onCreated(msg: Message<TaskCreated>, ctx: MessageContext) {
+    const e = msg.value;
+    await this.notifier.send(
+      { eventId: e.eventId, taskId: e.taskId, ownerId: e.ownerId, kind: 'task-created', text: `New task: ${e.title}`, source: at(msg) },
+      { signal: ctx.signal },
+    );
+  }
+
+  @Consume({ topic: TOPICS.completed, schema: TaskCompleted })
+  async onCompleted(msg: Message<TaskCompleted>, ctx: MessageContext) {
+    const e = msg.value;
+    await this.notifier.send(
+      { eventId: e.eventId, taskId: e.taskId, ownerId: e.ownerId, kind: 'task-completed', text: `Task ${e.taskId} completed`, source: at(msg) },
+      { signal: ctx.signal },
+    );
+  }
+}
+
+const at = (msg: Message) => ({ topic: msg.topic, partition: msg.partition, offset: msg.offset });
