@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { registerBrokerCommand } from './commands/broker.js';
+import { registerDiagnoseCommand } from './commands/diagnose.js';
+import { registerLagCommand } from './commands/lag.js';
 
 export function buildProgram(): Command {
   const program = new Command('tributary')
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
       process.exit(err.exitCode === 0 ? 0 : 2);
     });
   registerBrokerCommand(program);
+  registerLagCommand(program);
+  registerDiagnoseCommand(program);
   return program;
 }
 

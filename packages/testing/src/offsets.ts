@@ -65,7 +65,7 @@ export async function committedOffsets(
         (err, result: TopicPartitionOffset[]) => {
           if (err) return reject(new Error(`committed offsets of ${groupId}: ${err.message}`));
           const byPartition = new Array<number>(partitions).fill(-1001);
-          for (const tp of result) byPartition[tp.partition] = tp.offset;
+          for (const tp of result) byPartition[tp.partition] = typeof tp.offset === "number" && tp.offset >= 0 ? tp.offset : -1001;
           resolve(byPartition);
         },
       ),

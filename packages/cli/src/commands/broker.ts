@@ -7,6 +7,7 @@ import {
 } from '@tributary/broker';
 import type { Command } from 'commander';
 import { exitOnUsageError, UsageError } from '../usage-error.js';
+import { collect } from './common-options.js';
 
 function parseBrokerCount(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1) {
@@ -60,8 +61,4 @@ export function registerBrokerCommand(program: Command): void {
       await broker.stop();
       process.stderr.write('embedded Kafka broker stopped\n');
     });
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
