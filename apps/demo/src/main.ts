@@ -1,68 +1,194 @@
+#!/usr/bin/env node
 /**
- * `npm run demo`: starts the embedded broker (or uses KAFKA_BROKERS), produces task events for
- * `--duration` seconds and consumes them back in a consumer group, printing what happened.
+ * `npm run demo`: the embedded Kafka broker, two notification-service instances and a task
+ * producer, with a live view. A third instance joins a third of the way in and one leaves at two
+ * thirds, so a rebalance happens while events flow; the summary shows duplicates = 0.
  */
-import { KafkaConsumer, type Message } from '@confluentinc/kafka-javascript';
-import { startTestKafka } from '@tributary/testing';
-import { produceMessages } from '@tributary/testing';
-import { Command } from 'commander';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBrokerProcess } from '@tributary/broker';
+import { type LagSnapshot, OffsetReader, readLag } from '@tributary/lag';
+import { readNotificationFiles, type ServiceProcess, spawnServiceProcess } from '@tributary/notification-service';
+import { produceTasks } from '@tributary/task-producer';
+import { Command, InvalidArgumentError } from 'commander';
+import { renderView } from './live-view.js';
 
+const positive = (name: string) => (text: string) => {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
+  return n;
+};
 const program = new Command('demo')
-  .description('Tributary demo on the embedded Kafka broker')
-  .option('-d, --duration <seconds>', 'how long to run', '20')
-  .option('-r, --rate <events/s>', 'task events produced per second', '200')
+  .description('Tributary demo: broker, notification service (2→3→2 instances), task producer, live lag view')
+  .option('-d, --duration <seconds>', 'how long the demo runs', positive('--duration'), 60)
+  .option('-r, --rate <events/s>', 'task events per second', positive('--rate'), 200)
+  .option('--latency <ms>', 'simulated notification delivery time (the seed: 500)', '50')
+  .option('--poison <share>', 'share of malformed events (to the DLQ)', '0.01')
   .parse(process.argv);
-const opts = program.opts<{ duration: string; rate: string }>();
-const durationMs = Number(opts.duration) * 1000;
-const rate = Number(opts.rate);
-if (!(durationMs > 0) || !(rate > 0)) {
-  process.stderr.write('demo: --duration and --rate must be positive numbers\n');
-  process.exit(2);
+const opts = program.opts<{ duration: number; rate: number; latency: string; poison: string }>();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 async function main() {
-  const kafka = await startTestKafka({ brokers: 3, topics: [{ name: 'task-created', partitions: 6 }] });
-  process.stdout.write(`embedded broker up: bootstrap.servers=${kafka.bootstrapServers}\n`);
-  const consumer = new KafkaConsumer(
-    { 'bootstrap.servers': kafka.bootstrapServers, 'group.id': 'notification-service', log_level: 3 } as never,
-    { 'auto.offset.reset': 'earliest' },
-  );
-  await new Promise<void>((resolve, reject) => consumer.connect({}, (err) => (err ? reject(err) : resolve())));
-  consumer.subscribe(['task-created']);
-  let produced = 0;
-  let consumed = 0;
+  const durationMs = opts.duration * 1000;
+  const tty = process.stdout.isTTY;
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  log('[demo] starting the embedded broker …');
+  const broker = await startBrokerProcess({ brokers: 1, topics: [{ name: 'task-created', partitions: 6 }, { name: 'task-completed', partitions: 6 }] });
+  const dir = mkdtempSync(join(tmpdir(), 'tributary-demo-'));
+  const instances = new Map<string, { process: ServiceProcess; port: number }>();
+  const events: string[] = [];
   const started = Date.now();
-  const consumeLoop = async () => {
-    while (Date.now() - started < durationMs + 3000 && (consumed < produced || Date.now() - started < durationMs)) {
-      const batch = await new Promise<Message[]>((resolve, reject) =>
-        consumer.consume(500, (err, messages) => (err ? reject(err) : resolve(messages))),
-      );
-      consumed += batch.length;
+  const at = () => `${Math.round((Date.now() - started) / 1000)}s`;
+  const startInstance = async (name: string) => {
+    const port = await freePort();
+    const service = spawnServiceProcess(name, dir, {
+      KAFKA_BROKERS: broker.bootstrapServers,
+      NOTIFY_LATENCY_MS: opts.latency,
+      HTTP_PORT: String(port),
+      LOG_LEVEL: 'error',
+    }, 'ignore');
+    instances.set(name, { process: service, port });
+    events.push(`${at()} ${name} started (http://127.0.0.1:${port}/metrics)`);
+  };
+  const stopInstance = async (name: string) => {
+    const instance = instances.get(name);
+    if (!instance) return;
+    events.push(`${at()} ${name} stopping (SIGTERM: drain, commit, leave)`);
+    const code = await instance.process.stop();
+    events.push(`${at()} ${name} stopped (exit ${code})`);
+  };
+  let interrupted = false;
+  const cleanup = async () => {
+    await Promise.all([...instances.values()].map((i) => i.process.stop('SIGTERM')));
+    await broker.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => {
+    interrupted = true;
+  });
+
+  log('[demo] starting notification-service instances i1, i2 and the task producer …');
+  await Promise.all([startInstance('i1'), startInstance('i2')]);
+  const controller = new AbortController();
+  let progress = { produced: 0, acknowledged: 0, poison: 0, elapsedMs: 0 };
+  // Produce for 70% of the run, so the end shows the lag draining to 0.
+  const producing = produceTasks({
+    brokers: broker.bootstrapServers,
+    rate: opts.rate,
+    durationMs: durationMs * 0.7,
+    poisonShare: Number(opts.poison),
+    signal: controller.signal,
+    onProgress: (p) => {
+      progress = p;
+    },
+  }).then((p) => {
+    progress = p;
+    events.push(`${at()} producer done: ${p.produced} events`);
+  });
+
+  const owners = async () => {
+    const map = new Map<string, string>();
+    await Promise.all(
+      [...instances].map(async ([name, i]) => {
+        const ready = await fetch(`http://127.0.0.1:${i.port}/health/ready`, { signal: AbortSignal.timeout(800) })
+          .then((r) => r.json() as Promise<{ groups: Array<{ assigned: string[] }> }>)
+          .catch(() => undefined);
+        for (const p of ready?.groups.flatMap((g) => g.assigned) ?? []) map.set(p, name);
+      }),
+    );
+    return map;
+  };
+  const dlqCount = async () => {
+    const reader = await OffsetReader.connect(broker.bootstrapServers, 'demo-view');
+    try {
+      const topics = await reader.topics();
+      let n = 0;
+      for (const [topic, partitions] of topics) if (topic.endsWith('.dlq')) n += (await reader.endOffsets(topic, partitions)).reduce((a, b) => a + b, 0);
+      return n;
+    } finally {
+      await reader.close();
     }
   };
-  const consuming = consumeLoop();
-  const ticker = setInterval(() => {
-    const seconds = ((Date.now() - started) / 1000).toFixed(0);
-    process.stdout.write(`[${seconds}s] produced ${produced}  consumed ${consumed}  lag ${produced - consumed}\n`);
-  }, 1000);
-  while (Date.now() - started < durationMs) {
-    const batch = Math.max(1, Math.round(rate / 10));
-    const first = produced;
-    await produceMessages(kafka.bootstrapServers, 'task-created', batch, {
-      message: (i) => ({
-        key: `task-${first + i}`,
-        value: JSON.stringify({ taskId: `task-${first + i}`, title: `Task ${first + i}`, ownerId: `user-${(first + i) % 7}` }),
-      }),
+  const notifications = () => readNotificationFiles([...instances.values()].map((i) => i.process.file));
+  let lastProduced = 0;
+  let lastNotified = 0;
+  let drained = false;
+  let lag: LagSnapshot[] = [];
+  const schedule = { addThird: durationMs / 3, removeSecond: (2 * durationMs) / 3 };
+  let added = false;
+  let removed = false;
+  while (!interrupted) {
+    const elapsed = Date.now() - started;
+    if (!added && elapsed >= schedule.addThird) {
+      added = true;
+      await startInstance('i3');
+    }
+    if (!removed && elapsed >= schedule.removeSecond) {
+      removed = true;
+      void stopInstance('i2');
+    }
+    lag = await Promise.all(
+      ['task-created', 'task-completed'].map((topic) =>
+        readLag({ brokers: broker.bootstrapServers, group: 'notification-service', topics: [topic], members: false }).catch(
+          () => ({ at: Date.now(), group: 'notification-service', rows: [], totalLag: 0 }) as LagSnapshot,
+        ),
+      ),
+    );
+    const sent = notifications();
+    const ids = new Set(sent.map((n) => n.eventId));
+    const view = renderView({
+      elapsedS: Math.round(elapsed / 1000),
+      durationS: opts.duration,
+      produced: progress.acknowledged,
+      producedPerS: progress.acknowledged - lastProduced,
+      notified: sent.length,
+      notifiedPerS: sent.length - lastNotified,
+      duplicates: sent.length - ids.size,
+      dlq: await dlqCount().catch(() => 0),
+      instances: [...instances].filter(([, i]) => i.process.child.exitCode === null).map(([n]) => n),
+      lag,
+      owners: await owners(),
+      events,
     });
-    produced += batch;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    lastProduced = progress.acknowledged;
+    lastNotified = sent.length;
+    // A terminal gets the full screen redrawn; a pipe or CI log gets one line per second.
+    const totals = view.split('\n').filter((l) => l.startsWith('produced') || l.startsWith('lag'));
+    process.stdout.write(tty ? `\x1b[2J\x1b[H${view}\n` : `[${Math.round(elapsed / 1000)}s] ${totals.join(' | ')}\n`);
+    const totalLag = lag.reduce((n, l) => n + l.totalLag, 0);
+    drained = elapsed >= durationMs * 0.7 && totalLag === 0 && progress.acknowledged > 0;
+    if (elapsed >= durationMs && (drained || elapsed >= durationMs + 30_000)) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  await consuming;
-  clearInterval(ticker);
-  await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
-  await kafka.stop();
-  process.stdout.write(`summary: produced ${produced}, consumed ${consumed}\n`);
-  process.exit(consumed >= produced ? 0 : 1);
+  controller.abort();
+  await producing;
+  const sent = notifications();
+  const unique = new Set(sent.map((n) => n.eventId));
+  const dlq = await dlqCount().catch(() => -1);
+  const finalLag = lag.reduce((n, l) => n + l.totalLag, 0);
+  await cleanup();
+  const summary = [
+    '',
+    'Summary',
+    `  events produced     ${progress.acknowledged} (${progress.poison} malformed)`,
+    `  notifications sent  ${sent.length} (${unique.size} distinct)`,
+    `  duplicates          ${sent.length - unique.size}`,
+    `  dead-lettered       ${dlq}`,
+    `  final lag           ${finalLag}${interrupted ? ' (interrupted)' : ''}`,
+  ];
+  process.stdout.write(`${summary.join('\n')}\n`);
+  const ok = sent.length === unique.size && (interrupted || (finalLag === 0 && unique.size + dlq === progress.acknowledged));
+  process.exit(ok ? 0 : 1);
 }
 
 main().catch((err) => {

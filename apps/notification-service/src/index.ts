@@ -6,3 +6,4 @@ export { FileNotifier } from './notifier/file-notifier.js';
 export { NOTIFIER, type Notification, type Notifier } from './notifier/notifier.js';
 export { WebhookNotifier, WebhookError } from './notifier/webhook-notifier.js';
 export { type RunningService, startNotificationService } from './service.js';
+export { type NotificationRecord, readNotificationFiles, type ServiceProcess, serviceMain, spawnServiceProcess } from './service-process.js';

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { type BrokerProcess, startBrokerProcess } from '@tributary/broker';
 import { produceTasks } from '@tributary/task-producer';
 import { committedOffsets, endOffsets, waitUntil } from '@tributary/testing';
-import { readNotifications, type ServiceProcess, startServiceProcess } from './service-process.js';
+import { readNotificationFiles, type ServiceProcess, spawnServiceProcess } from '@tributary/notification-service';
 
 let broker: BrokerProcess;
 let dir: string;
@@ -31,7 +31,7 @@ test('3 service processes, 20,000 events, scaling 1→3→1 while producing: eve
   const env = { KAFKA_BROKERS: broker.bootstrapServers, NOTIFY_LATENCY_MS: '5' };
   const manifest = join(dir, 'manifest.jsonl');
   const start = (name: string) => {
-    const instance = startServiceProcess(name, dir, env);
+    const instance = spawnServiceProcess(name, dir, env);
     instances.push(instance);
     return instance;
   };
@@ -50,12 +50,12 @@ test('3 service processes, 20,000 events, scaling 1→3→1 while producing: eve
   const expected = new Set(events.filter((e) => !e.poison).map((e) => e.eventId as string));
   assert.equal(events.length, 20_000);
   const files = instances.map((i) => i.file);
-  await waitUntil(() => new Set(readNotifications(files).map((n) => n.eventId)).size >= expected.size, {
+  await waitUntil(() => new Set(readNotificationFiles(files).map((n) => n.eventId)).size >= expected.size, {
     timeoutMs: 90_000,
     intervalMs: 500,
-    message: () => `all ${expected.size} notifications (have ${new Set(readNotifications(files).map((n) => n.eventId)).size})`,
+    message: () => `all ${expected.size} notifications (have ${new Set(readNotificationFiles(files).map((n) => n.eventId)).size})`,
   });
-  const notifications = readNotifications(files);
+  const notifications = readNotificationFiles(files);
   const counts = new Map<string, number>();
   for (const n of notifications) counts.set(n.eventId, (counts.get(n.eventId) ?? 0) + 1);
   assert.deepEqual([...counts.entries()].filter(([, c]) => c > 1), [], 'no notification sent twice');

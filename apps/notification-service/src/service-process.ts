@@ -2,19 +2,26 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The notification service's entry point, run as its own process by the suites. */
-export const serviceMain = join(__dirname, '..', '..', '..', 'apps', 'notification-service', 'dist', 'main.js');
+/** The service's entry point, for running instances as their own processes (demo, tests). */
+export const serviceMain = join(__dirname, 'main.js');
 
 export interface ServiceProcess {
   instance: string;
+  /** The file notifier's output: one JSON line per notification. */
   file: string;
   child: ChildProcess;
   exited: Promise<number | null>;
+  /** Sends `signal` (default SIGTERM: graceful) and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /** Starts one instance with the file notifier writing to `<dir>/<instance>.jsonl`. */
-export function startServiceProcess(instance: string, dir: string, env: Record<string, string>): ServiceProcess {
+export function spawnServiceProcess(
+  instance: string,
+  dir: string,
+  env: Record<string, string>,
+  stdio: 'inherit' | 'ignore' = 'inherit',
+): ServiceProcess {
   const file = join(dir, `${instance}.jsonl`);
   const child = spawn(process.execPath, [serviceMain], {
     env: {
@@ -28,7 +35,7 @@ export function startServiceProcess(instance: string, dir: string, env: Record<s
       HEARTBEAT_INTERVAL_MS: '400',
       ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', stdio, stdio],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
@@ -43,20 +50,20 @@ export function startServiceProcess(instance: string, dir: string, env: Record<s
   };
 }
 
-export interface NotificationLine {
+export interface NotificationRecord {
   eventId: string;
   instance: string;
   kind: string;
 }
 
-/** Every notification written by the given instances' file notifiers. */
-export function readNotifications(files: string[]): NotificationLine[] {
+/** Every notification written by the given file notifiers. */
+export function readNotificationFiles(files: string[]): NotificationRecord[] {
   return files.flatMap((file) =>
     existsSync(file)
       ? readFileSync(file, 'utf8')
           .split('\n')
           .filter(Boolean)
-          .map((line) => JSON.parse(line) as NotificationLine)
+          .map((line) => JSON.parse(line) as NotificationRecord)
       : [],
   );
 }
