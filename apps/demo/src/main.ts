@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBrokerProcess } from '@tributary/broker';
+import { startDashboard } from '@tributary/dashboard';
 import { type LagSnapshot, OffsetReader, readLag } from '@tributary/lag';
 import { readNotificationFiles, type ServiceProcess, spawnServiceProcess } from '@tributary/notification-service';
 import { produceTasks } from '@tributary/task-producer';
@@ -49,8 +50,19 @@ async function main() {
   const events: string[] = [];
   const started = Date.now();
   const at = () => `${Math.round((Date.now() - started) / 1000)}s`;
+  // Ports up front, so the dashboard knows every instance's /metrics from the start.
+  const ports = new Map<string, number>();
+  for (const name of ['i1', 'i2', 'i3']) ports.set(name, await freePort());
+  const dashboard = await startDashboard({
+    brokers: broker.bootstrapServers,
+    group: 'notification-service',
+    metrics: [...ports.values()].map((port) => `http://127.0.0.1:${port}/metrics`),
+    port: 0,
+  });
+  events.push(`dashboard: ${dashboard.url}`);
+  log(`[demo] dashboard: ${dashboard.url}`);
   const startInstance = async (name: string) => {
-    const port = await freePort();
+    const port = ports.get(name) as number;
     const service = spawnServiceProcess(name, dir, {
       KAFKA_BROKERS: broker.bootstrapServers,
       NOTIFY_LATENCY_MS: opts.latency,
@@ -69,6 +81,7 @@ async function main() {
   };
   let interrupted = false;
   const cleanup = async () => {
+    await dashboard.close();
     await Promise.all([...instances.values()].map((i) => i.process.stop('SIGTERM')));
     await broker.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -185,6 +198,7 @@ async function main() {
     `  duplicates          ${sent.length - unique.size}`,
     `  dead-lettered       ${dlq}`,
     `  final lag           ${finalLag}${interrupted ? ' (interrupted)' : ''}`,
+    `  dashboard was at    ${dashboard.url} (stopped with the demo; run \`npx tributary dashboard --help\` for your own)`,
   ];
   process.stdout.write(`${summary.join('\n')}\n`);
   const ok = sent.length === unique.size && (interrupted || (finalLag === 0 && unique.size + dlq === progress.acknowledged));

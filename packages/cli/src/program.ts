@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerBrokerCommand } from './commands/broker.js';
+import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerDiagnoseCommand } from './commands/diagnose.js';
 import { registerLagCommand } from './commands/lag.js';
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerBrokerCommand(program);
   registerLagCommand(program);
   registerDiagnoseCommand(program);
+  registerDashboardCommand(program);
   return program;
 }
 

@@ -1,1 +1,2 @@
-export {};
+export { DashboardCollector, type DashboardSnapshot, type DashboardSource, type PartitionView, type RebalanceEvent } from './collector.js';
+export { type Dashboard, type DashboardOptions, startDashboard } from './server.js';
