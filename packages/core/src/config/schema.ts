@@ -4,8 +4,7 @@ export const orderingSchema = z.enum(['partition', 'key', 'unordered']);
 export type Ordering = z.infer<typeof orderingSchema>;
 
 // z.function() would wrap the value in a validating proxy; we need the class itself.
-export const functionSchema = (what: string) =>
-  z.custom<Function>((v) => typeof v === 'function', `expected ${what}`);
+export const functionSchema = (what: string) => z.custom<Function>((v) => typeof v === 'function', `expected ${what}`);
 
 const rdkafkaSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 const positiveInt = z.number().int().positive();
@@ -38,7 +37,7 @@ export const groupOptionsSchema = z.strictObject({
   fromBeginning: z.boolean().optional(),
   /** Backoff of the core's own retry of a failed message: initial, doubled up to max. */
   retryBackoffMs: z.strictObject({ initial: positiveInt, max: positiveInt }).optional(),
-  /** Eager protocol: pause before taking a new assignment so carried-over commits of the previous owner land first. */
+  /** Pause before taking newly assigned partitions (eager: all; cooperative: the added ones) so carried-over commits of the previous owner land first. */
   eagerHandoverGraceMs: nonNegativeInt.optional(),
   /** librdkafka properties passed through unchanged. */
   rdkafka: rdkafkaSchema.optional(),

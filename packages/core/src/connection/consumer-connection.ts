@@ -44,7 +44,11 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
         ...config,
         rebalance_cb: (err: LibrdKafkaError, assignment: TopicPartition[]) => this.onRebalance(err, assignment),
         offset_commit_cb: (err: LibrdKafkaError | undefined, offsets: CommitOffset[]) =>
-          this.emit('commit.result', err ?? undefined, offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset }))),
+          this.emit(
+            'commit.result',
+            err ?? undefined,
+            offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+          ),
         event_cb: true,
       } as never,
       topicConfig as never,
@@ -65,7 +69,11 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
     const partitions = assignment.map(({ topic, partition }) => ({ topic, partition }));
     if (code === ERR_ASSIGN_PARTITIONS) this.emit('rebalance', { kind: 'assign', partitions, lost: false });
     else if (code === ERR_REVOKE_PARTITIONS) {
-      this.emit('rebalance', { kind: 'revoke', partitions, lost: this.safe(() => this.cooperative.assignmentLost(), false) });
+      this.emit('rebalance', {
+        kind: 'revoke',
+        partitions,
+        lost: this.safe(() => this.cooperative.assignmentLost(), false),
+      });
     } else this.emit('error', new Error(`unexpected rebalance event ${code}`));
   }
 
@@ -105,7 +113,12 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
     try {
       fn();
     } catch (err) {
-      this.emit('error', Object.assign(new Error(`${what} failed: ${(err as Error).message}`), { code: (err as { code?: number }).code }));
+      this.emit(
+        'error',
+        Object.assign(new Error(`${what} failed: ${(err as Error).message}`), {
+          code: (err as { code?: number }).code,
+        }),
+      );
     }
   }
 
@@ -120,7 +133,7 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
   }
 
   /** Completes a rebalance: incremental under cooperative, whole under eager. */
-  assign(partitions: TopicPartition[]): void {
+  assign(partitions: Array<TopicPartition & { offset?: number }>): void {
     if (this.isCooperative()) this.cooperative.incrementalAssign(partitions);
     else this.consumer.assign(partitions);
   }

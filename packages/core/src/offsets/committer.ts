@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { ConsumerConnection } from '../connection/consumer-connection.js';
 import type { TributaryEvents } from '../events.js';
-import type { CommitOffset, OffsetTracker, TopicPartition } from './offset-tracker.js';
+import { type CommitOffset, type OffsetTracker, partitionKey, type TopicPartition } from './offset-tracker.js';
 
 const REBALANCE_IN_PROGRESS = 27;
 /** ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS. */
@@ -78,11 +78,20 @@ export class Committer {
     const startedAt = this.inFlight?.startedAt ?? performance.now();
     this.inFlight = undefined;
     if (error) {
-      this.failed(offsets, Object.assign(new Error(`offset commit failed: ${error.message}`), { code: error.code }), false);
+      this.failed(
+        offsets,
+        Object.assign(new Error(`offset commit failed: ${error.message}`), { code: error.code }),
+        false,
+      );
       return;
     }
     this.tracker.committed(offsets);
-    this.events.emit('offsets.committed', { groupId: this.groupId, offsets, durationMs: performance.now() - startedAt, sync: false });
+    this.events.emit('offsets.committed', {
+      groupId: this.groupId,
+      offsets,
+      durationMs: performance.now() - startedAt,
+      sync: false,
+    });
   }
 
   /**
@@ -91,8 +100,8 @@ export class Committer {
    *
    * A coordinator that is already rebalancing may refuse the commit (REBALANCE_IN_PROGRESS: real
    * Kafka accepts commits while preparing a rebalance, librdkafka's mock cluster does not). Retrying
-   * cannot help then — the group waits for us — so the offsets are carried and committed by
-   * `commitCarried()` as soon as the next assignment arrives, before anything is fetched.
+   * cannot help then — the group waits for us — so the offsets are carried and settled by
+   * `settleCarried()` when the next assignment arrives.
    */
   async commitSync(partitions: TopicPartition[], attempts = 5): Promise<boolean> {
     const offsets = this.tracker.due(partitions);
@@ -108,15 +117,41 @@ export class Committer {
     }
   }
 
-  /** Commits offsets a mid-rebalance revoke could not; call before assigning the new generation. */
-  commitCarried(): void {
-    if (this.carried.length === 0) return;
-    const offsets = this.carried;
-    this.carried = [];
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      if (!this.tryCommitSync(offsets)) return;
-    }
-    this.logger.warn({ offsets }, 'could not commit offsets carried over a rebalance: their messages may be redelivered');
+  /**
+   * Settles offsets a mid-rebalance revoke could not commit; call on every assignment, before
+   * assigning. Returns the carried positions of the partitions being assigned back to us: the
+   * caller starts them there (not at the stale committed offset) and lets the tracker commit them.
+   *
+   * An assignment does not always mean the group is stable: under cooperative-sticky the revoking
+   * round ends with an assignment and the member rejoins at once for the next round, so the commit
+   * may be refused again. Carried offsets then stay for the next assignment instead of being
+   * dropped (dropping them made the next owner repeat everything since the last periodic commit).
+   * Before committing, each is checked against the group's committed offset: a later owner may have
+   * committed further meanwhile, and our older offset must never move the group backwards.
+   */
+  async settleCarried(assigning: TopicPartition[]): Promise<CommitOffset[]> {
+    if (this.carried.length === 0) return [];
+    const committed = await this.connection.committed(this.carried, 3_000).catch((err: Error) => {
+      this.logger.debug({ err }, 'could not read committed offsets to settle carried ones; trying next assignment');
+      return undefined;
+    });
+    if (!committed) return this.takeAssigned(assigning);
+    const groupOffset = new Map(committed.map((c) => [partitionKey(c.topic, c.partition), c.offset]));
+    this.carried = this.carried.filter((c) => {
+      const current = groupOffset.get(partitionKey(c.topic, c.partition));
+      return current === undefined || current < 0 || current < c.offset;
+    });
+    const assigned = this.takeAssigned(assigning); // the tracker commits these from now on
+    if (this.carried.length > 0 && !this.tryCommitSync(this.carried)) this.carried = [];
+    return assigned;
+  }
+
+  /** Removes and returns the carried offsets of the given partitions. */
+  private takeAssigned(assigning: TopicPartition[]): CommitOffset[] {
+    const keys = new Set(assigning.map((tp) => partitionKey(tp.topic, tp.partition)));
+    const taken = this.carried.filter((c) => keys.has(partitionKey(c.topic, c.partition)));
+    this.carried = this.carried.filter((c) => !keys.has(partitionKey(c.topic, c.partition)));
+    return taken;
   }
 
   private tryCommitSync(offsets: CommitOffset[]): (Error & { code?: number }) | undefined {
@@ -129,14 +164,22 @@ export class Committer {
       return error;
     }
     this.tracker.committed(offsets);
-    this.events.emit('offsets.committed', { groupId: this.groupId, offsets, durationMs: performance.now() - startedAt, sync: true });
+    this.events.emit('offsets.committed', {
+      groupId: this.groupId,
+      offsets,
+      durationMs: performance.now() - startedAt,
+      sync: true,
+    });
     return undefined;
   }
 
   private failed(offsets: CommitOffset[], error: Error & { code?: number }, sync: boolean): void {
     // Refusals during a rebalance are expected (the revoke flush or the next generation handles them).
     const expected = error.code !== undefined && REBALANCE_CODES.has(error.code);
-    this.logger[expected ? 'debug' : 'warn']({ err: error, offsets, sync }, 'offset commit failed; the offsets stay uncommitted and will be retried');
+    this.logger[expected ? 'debug' : 'warn'](
+      { err: error, offsets, sync },
+      'offset commit failed; the offsets stay uncommitted and will be retried',
+    );
     this.events.emit('offsets.commit-failed', { groupId: this.groupId, offsets, error, sync });
   }
 }

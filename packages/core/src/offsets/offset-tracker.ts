@@ -17,11 +17,16 @@ export const partitionKey = (topic: string, partition: number): string => `${top
  * never passes unfinished or failed work; a partition is forgotten only once released.
  */
 export class OffsetTracker {
-  private readonly partitions = new Map<string, { tp: TopicPartition; offsets: PartitionOffsets; committed?: number }>();
+  private readonly partitions = new Map<
+    string,
+    { tp: TopicPartition; offsets: PartitionOffsets; committed?: number }
+  >();
 
-  track(topic: string, partition: number): void {
+  /** Starts tracking a newly owned partition; `startOffset` as in `PartitionOffsets`. */
+  track(topic: string, partition: number, startOffset?: number): void {
     const key = partitionKey(topic, partition);
-    if (!this.partitions.has(key)) this.partitions.set(key, { tp: { topic, partition }, offsets: new PartitionOffsets() });
+    if (!this.partitions.has(key))
+      this.partitions.set(key, { tp: { topic, partition }, offsets: new PartitionOffsets(startOffset) });
   }
 
   forget(topic: string, partition: number): void {

@@ -14,6 +14,13 @@ export class PartitionOffsets {
   private readonly outstanding = new Set<number>();
   private highestDelivered = -1;
 
+  /**
+   * @param startOffset where consumption resumes when it is known to be past the committed offset
+   *   (work this member finished before a rebalance but could not commit): offered for commit until
+   *   the first delivery, so the position is saved even if no new message arrives.
+   */
+  constructor(private readonly startOffset?: number) {}
+
   /** Records that `offset` entered the pipeline. Offsets of one partition arrive in increasing order. */
   delivered(offset: number): void {
     if (offset <= this.highestDelivered) {
@@ -39,7 +46,7 @@ export class PartitionOffsets {
 
   /** The offset to commit (next to consume), or undefined when nothing was delivered yet. */
   committable(): number | undefined {
-    if (this.highestDelivered < 0) return undefined;
+    if (this.highestDelivered < 0) return this.startOffset;
     return this.head < this.pending.length ? (this.pending[this.head] as number) : this.highestDelivered + 1;
   }
 

@@ -1,7 +1,8 @@
 import type { EventEmitter } from 'node:events';
 import type { Message as RawMessage } from '@confluentinc/kafka-javascript';
 import type { Logger } from 'pino';
-import { defer, filter, mergeMap, Subject, type Subscription } from 'rxjs';
+import { defer, mergeMap, Subject, type Subscription } from 'rxjs';
+import type { DependencyContainer } from 'tsyringe';
 import type { GroupDefinition } from '../app/scan.js';
 import { ConsumerConnection, type RebalanceEvent } from '../connection/consumer-connection.js';
 import type { TributaryEvents } from '../events.js';
@@ -17,7 +18,6 @@ import { PartitionState } from '../pipeline/partition-state.js';
 import { pollSource } from '../pipeline/poll-source.js';
 import { laneOf } from '../pipeline/router.js';
 import { type FlushTarget, revokeFlush } from '../rebalance/revoke-flush.js';
-import type { DependencyContainer } from 'tsyringe';
 import { consumerConfig, type ResolvedGroupOptions } from './group-options.js';
 
 export interface GroupRuntimeContext {
@@ -66,7 +66,15 @@ export class GroupConsumer {
   private rebalanceQueue: Promise<void> = Promise.resolve();
   private stopping = false;
   private pipelineDone?: Promise<void>;
-  private readonly stats = { inMemory: 0, maxInMemory: 0, received: 0, processed: 0, failures: 0, offsetResets: 0, lastPollAt: 0 };
+  private readonly stats = {
+    inMemory: 0,
+    maxInMemory: 0,
+    received: 0,
+    processed: 0,
+    failures: 0,
+    offsetResets: 0,
+    lastPollAt: 0,
+  };
 
   constructor(
     private readonly definition: GroupDefinition,
@@ -75,15 +83,32 @@ export class GroupConsumer {
   ) {
     this.groupId = definition.groupId;
     this.logger = ctx.logger.child({ group: this.groupId });
-    const config = consumerConfig(this.groupId, ctx.brokers, ctx.clientId, options, ctx.appRdkafka, ctx.statsIntervalMs);
+    const config = consumerConfig(
+      this.groupId,
+      ctx.brokers,
+      ctx.clientId,
+      options,
+      ctx.appRdkafka,
+      ctx.statsIntervalMs,
+    );
     const reset = config['auto.offset.reset'] ?? (options.fromBeginning ? 'earliest' : 'latest');
     delete config['auto.offset.reset'];
     // librdkafka reads auto.offset.reset from the topic config; an empty one would mean "latest".
     this.connection = new ConsumerConnection(config, { 'auto.offset.reset': reset });
-    this.committer = new Committer(this.groupId, this.connection, this.tracker, ctx.events, this.logger, options.commitIntervalMs, () =>
-      this.activePartitions(),
+    this.committer = new Committer(
+      this.groupId,
+      this.connection,
+      this.tracker,
+      ctx.events,
+      this.logger,
+      options.commitIntervalMs,
+      () => this.activePartitions(),
     );
-    const groupMiddleware = resolveMiddleware(definition.options.middleware ?? [], ctx.container, `@ConsumerGroup(${this.groupId}).middleware`);
+    const groupMiddleware = resolveMiddleware(
+      definition.options.middleware ?? [],
+      ctx.container,
+      `@ConsumerGroup(${this.groupId}).middleware`,
+    );
     for (const handler of new Set(definition.handlersByTopic.values())) {
       const own = resolveMiddleware(handler.middleware, ctx.container, `@UseMiddleware on ${handler.name}`);
       this.chains.set(
@@ -102,8 +127,9 @@ export class GroupConsumer {
   async start(): Promise<void> {
     await this.connection.connect();
     this.connection.setConsumeTimeout(100);
-    (this.connection as unknown as { consumer: { setDefaultIsTimeoutOnlyForFirstMessage?: (v: boolean) => void } }).consumer
-      .setDefaultIsTimeoutOnlyForFirstMessage?.(true);
+    (
+      this.connection as unknown as { consumer: { setDefaultIsTimeoutOnlyForFirstMessage?: (v: boolean) => void } }
+    ).consumer.setDefaultIsTimeoutOnlyForFirstMessage?.(true);
     this.connection.subscribe([...this.definition.handlersByTopic.keys()]);
     this.committer.start();
     this.pipelineDone = new Promise((resolve) => {
@@ -154,7 +180,8 @@ export class GroupConsumer {
     this.stats.received += admitted.length;
     this.stats.inMemory += admitted.length;
     this.stats.maxInMemory = Math.max(this.stats.maxInMemory, this.stats.inMemory);
-    if (admitted.length > 0) this.ctx.events.emit('messages.received', { groupId: this.groupId, count: admitted.length });
+    if (admitted.length > 0)
+      this.ctx.events.emit('messages.received', { groupId: this.groupId, count: admitted.length });
     return admitted;
   }
 
@@ -193,7 +220,9 @@ export class GroupConsumer {
 
   private enqueueRebalance(event: RebalanceEvent): void {
     this.rebalanceQueue = this.rebalanceQueue
-      .then(() => (event.kind === 'assign' ? this.onAssign(event.partitions) : this.onRevoke(event.partitions, event.lost)))
+      .then(() =>
+        event.kind === 'assign' ? this.onAssign(event.partitions) : this.onRevoke(event.partitions, event.lost),
+      )
       .catch((err) => {
         this.logger.error({ err, event }, 'rebalance handling failed');
         this.ctx.events.emit('group.error', { groupId: this.groupId, error: err as Error });
@@ -201,20 +230,30 @@ export class GroupConsumer {
   }
 
   private async onAssign(partitions: TopicPartition[]): Promise<void> {
-    // The group is stable again: first land what a mid-rebalance revoke could not commit, so
-    // whoever now owns those partitions (maybe us) fetches an offset past the work already done.
-    this.committer.commitCarried();
-    if (!this.connection.isCooperative() && partitions.length > 0 && this.options.eagerHandoverGraceMs > 0) {
-      // Under eager rebalancing every member gets its assignment at once. A previous owner whose
-      // revoke-time commit was refused commits right now (above); waiting a moment before assigning
-      // lets that commit land before we fetch the committed offsets of partitions that moved to us.
+    // First settle what a mid-rebalance revoke could not commit, so whoever now owns those
+    // partitions fetches an offset past the work already done; ours restart at our own position.
+    const resumeAt = new Map(
+      (await this.committer.settleCarried(partitions)).map((c) => [partitionKey(c.topic, c.partition), c.offset]),
+    );
+    if (partitions.length > 0 && this.options.eagerHandoverGraceMs > 0) {
+      // Every member gets its assignment at once. A previous owner whose revoke-time commit was
+      // refused commits right now (above); waiting a moment before assigning lets that commit land
+      // before we fetch the committed offsets of partitions that moved to us. Under eager rebalancing
+      // that is every partition; under cooperative-sticky it is the newly added ones, whose previous
+      // owner revoked them one round earlier and commits as this round's assignment arrives (the
+      // reliability suite's scale-out scenario saw the new owner win that race without the wait).
       await new Promise((resolve) => setTimeout(resolve, this.options.eagerHandoverGraceMs));
     }
     for (const tp of partitions) {
-      this.states.set(partitionKey(tp.topic, tp.partition), new PartitionState(tp));
-      this.tracker.track(tp.topic, tp.partition);
+      const key = partitionKey(tp.topic, tp.partition);
+      this.states.set(key, new PartitionState(tp));
+      this.tracker.track(tp.topic, tp.partition, resumeAt.get(key));
     }
-    this.connection.assign(partitions);
+    const positioned = partitions.map((tp) => {
+      const offset = resumeAt.get(partitionKey(tp.topic, tp.partition));
+      return offset === undefined ? tp : { ...tp, offset };
+    });
+    this.connection.assign(positioned);
     // librdkafka keeps a partition's pause flag across unassign/assign: a partition we paused while
     // revoking it earlier would come back paused forever. Our new state says "not paused": make it so.
     this.connection.resume(partitions);
@@ -239,10 +278,16 @@ export class GroupConsumer {
     const durationMs = performance.now() - started;
     const names = partitions.map((p) => partitionKey(p.topic, p.partition));
     if (lost) {
-      this.logger.warn({ partitions: names }, 'partitions lost (session timed out?): their uncommitted work will be redelivered');
+      this.logger.warn(
+        { partitions: names },
+        'partitions lost (session timed out?): their uncommitted work will be redelivered',
+      );
       this.ctx.events.emit('partitions.lost', { groupId: this.groupId, partitions });
     } else {
-      this.logger.info({ partitions: names, durationMs: Math.round(durationMs), timedOut }, 'partitions revoked after flush');
+      this.logger.info(
+        { partitions: names, durationMs: Math.round(durationMs), timedOut },
+        'partitions revoked after flush',
+      );
       this.ctx.events.emit('partitions.revoked', { groupId: this.groupId, partitions, durationMs, timedOut });
     }
   }
