@@ -44,7 +44,13 @@ async function main() {
   const tty = process.stdout.isTTY;
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log('[demo] starting the embedded broker …');
-  const broker = await startBrokerProcess({ brokers: 1, topics: [{ name: 'task-created', partitions: 6 }, { name: 'task-completed', partitions: 6 }] });
+  const broker = await startBrokerProcess({
+    brokers: 1,
+    topics: [
+      { name: 'task-created', partitions: 6 },
+      { name: 'task-completed', partitions: 6 },
+    ],
+  });
   const dir = mkdtempSync(join(tmpdir(), 'tributary-demo-'));
   const instances = new Map<string, { process: ServiceProcess; port: number }>();
   const events: string[] = [];
@@ -63,12 +69,17 @@ async function main() {
   log(`[demo] dashboard: ${dashboard.url}`);
   const startInstance = async (name: string) => {
     const port = ports.get(name) as number;
-    const service = spawnServiceProcess(name, dir, {
-      KAFKA_BROKERS: broker.bootstrapServers,
-      NOTIFY_LATENCY_MS: opts.latency,
-      HTTP_PORT: String(port),
-      LOG_LEVEL: 'error',
-    }, 'ignore');
+    const service = spawnServiceProcess(
+      name,
+      dir,
+      {
+        KAFKA_BROKERS: broker.bootstrapServers,
+        NOTIFY_LATENCY_MS: opts.latency,
+        HTTP_PORT: String(port),
+        LOG_LEVEL: 'error',
+      },
+      'ignore',
+    );
     instances.set(name, { process: service, port });
     events.push(`${at()} ${name} started (http://127.0.0.1:${port}/metrics)`);
   };
@@ -126,7 +137,8 @@ async function main() {
     try {
       const topics = await reader.topics();
       let n = 0;
-      for (const [topic, partitions] of topics) if (topic.endsWith('.dlq')) n += (await reader.endOffsets(topic, partitions)).reduce((a, b) => a + b, 0);
+      for (const [topic, partitions] of topics)
+        if (topic.endsWith('.dlq')) n += (await reader.endOffsets(topic, partitions)).reduce((a, b) => a + b, 0);
       return n;
     } finally {
       await reader.close();
@@ -152,9 +164,12 @@ async function main() {
     }
     lag = await Promise.all(
       ['task-created', 'task-completed'].map((topic) =>
-        readLag({ brokers: broker.bootstrapServers, group: 'notification-service', topics: [topic], members: false }).catch(
-          () => ({ at: Date.now(), group: 'notification-service', rows: [], totalLag: 0 }) as LagSnapshot,
-        ),
+        readLag({
+          brokers: broker.bootstrapServers,
+          group: 'notification-service',
+          topics: [topic],
+          members: false,
+        }).catch(() => ({ at: Date.now(), group: 'notification-service', rows: [], totalLag: 0 }) as LagSnapshot),
       ),
     );
     const sent = notifications();
@@ -201,7 +216,8 @@ async function main() {
     `  dashboard was at    ${dashboard.url} (stopped with the demo; run \`npx tributary dashboard --help\` for your own)`,
   ];
   process.stdout.write(`${summary.join('\n')}\n`);
-  const ok = sent.length === unique.size && (interrupted || (finalLag === 0 && unique.size + dlq === progress.acknowledged));
+  const ok =
+    sent.length === unique.size && (interrupted || (finalLag === 0 && unique.size + dlq === progress.acknowledged));
   process.exit(ok ? 0 : 1);
 }
 

@@ -54,12 +54,20 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
     throw new TributaryConfigError(String(issue?.path[0] ?? 'env'), issue?.message ?? 'invalid');
   }
   const e = result.data;
-  if (e.NOTIFIER === 'file' && !e.NOTIFY_FILE) throw new TributaryConfigError('NOTIFY_FILE', 'required with NOTIFIER=file');
-  if (e.NOTIFIER === 'webhook' && !e.WEBHOOK_URL) throw new TributaryConfigError('WEBHOOK_URL', 'required with NOTIFIER=webhook');
+  if (e.NOTIFIER === 'file' && !e.NOTIFY_FILE)
+    throw new TributaryConfigError('NOTIFY_FILE', 'required with NOTIFIER=file');
+  if (e.NOTIFIER === 'webhook' && !e.WEBHOOK_URL)
+    throw new TributaryConfigError('WEBHOOK_URL', 'required with NOTIFIER=webhook');
   return {
     brokers: e.KAFKA_BROKERS,
     instanceId: e.INSTANCE_ID ?? e.HOSTNAME ?? hostname(),
-    notifier: { kind: e.NOTIFIER, file: e.NOTIFY_FILE, url: e.WEBHOOK_URL, timeoutMs: e.WEBHOOK_TIMEOUT_MS, latencyMs: e.NOTIFY_LATENCY_MS },
+    notifier: {
+      kind: e.NOTIFIER,
+      file: e.NOTIFY_FILE,
+      url: e.WEBHOOK_URL,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      latencyMs: e.NOTIFY_LATENCY_MS,
+    },
     redisUrl: e.REDIS_URL,
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST },
     concurrency: e.CONCURRENCY,

@@ -17,7 +17,14 @@ export class TaskNotifications {
   async onCreated(msg: Message<TaskCreated>, ctx: MessageContext) {
     const e = msg.value;
     await this.notifier.send(
-      { eventId: e.eventId, taskId: e.taskId, ownerId: e.ownerId, kind: 'task-created', text: `New task: ${e.title}`, source: at(msg) },
+      {
+        eventId: e.eventId,
+        taskId: e.taskId,
+        ownerId: e.ownerId,
+        kind: 'task-created',
+        text: `New task: ${e.title}`,
+        source: at(msg),
+      },
       { signal: ctx.signal },
     );
   }
@@ -26,7 +33,14 @@ export class TaskNotifications {
   async onCompleted(msg: Message<TaskCompleted>, ctx: MessageContext) {
     const e = msg.value;
     await this.notifier.send(
-      { eventId: e.eventId, taskId: e.taskId, ownerId: e.ownerId, kind: 'task-completed', text: `Task ${e.taskId} completed`, source: at(msg) },
+      {
+        eventId: e.eventId,
+        taskId: e.taskId,
+        ownerId: e.ownerId,
+        kind: 'task-completed',
+        text: `Task ${e.taskId} completed`,
+        source: at(msg),
+      },
       { signal: ctx.signal },
     );
   }

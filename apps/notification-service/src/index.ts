@@ -4,6 +4,12 @@ export { GROUP_ID, TaskNotifications } from './handlers.js';
 export { ConsoleNotifier } from './notifier/console-notifier.js';
 export { FileNotifier } from './notifier/file-notifier.js';
 export { NOTIFIER, type Notification, type Notifier } from './notifier/notifier.js';
-export { WebhookNotifier, WebhookError } from './notifier/webhook-notifier.js';
+export { WebhookError, WebhookNotifier } from './notifier/webhook-notifier.js';
 export { type RunningService, startNotificationService } from './service.js';
-export { type NotificationRecord, readNotificationFiles, type ServiceProcess, serviceMain, spawnServiceProcess } from './service-process.js';
+export {
+  type NotificationRecord,
+  readNotificationFiles,
+  type ServiceProcess,
+  serviceMain,
+  spawnServiceProcess,
+} from './service-process.js';

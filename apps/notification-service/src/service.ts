@@ -1,7 +1,14 @@
 import 'reflect-metadata';
 import { type GroupOptions, TributaryApp } from '@tributary/core';
-import { type IdempotencyStore, idempotent, MemoryIdempotencyStore, RedisIdempotencyStore, defaultMiddleware, registerProducer } from '@tributary/middleware';
 import { type HealthServer, startHealthServer, TributaryMetrics } from '@tributary/metrics';
+import {
+  defaultMiddleware,
+  type IdempotencyStore,
+  idempotent,
+  MemoryIdempotencyStore,
+  RedisIdempotencyStore,
+  registerProducer,
+} from '@tributary/middleware';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { container as root } from 'tsyringe';
@@ -35,9 +42,17 @@ export async function startNotificationService(config: ServiceConfig): Promise<R
   const logger = pino({ name: 'notification-service', level: config.logLevel, base: { instance: config.instanceId } });
   const container = root.createChildContainer();
   container.register(NOTIFIER, { useValue: notifierFor(config) });
-  const producer = registerProducer(container, { brokers: config.brokers, clientId: `notification-service-${config.instanceId}`, logger });
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }) : undefined;
-  const store: IdempotencyStore = redis ? new RedisIdempotencyStore(redis, 'notification-service:sent:') : new MemoryIdempotencyStore();
+  const producer = registerProducer(container, {
+    brokers: config.brokers,
+    clientId: `notification-service-${config.instanceId}`,
+    logger,
+  });
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false })
+    : undefined;
+  const store: IdempotencyStore = redis
+    ? new RedisIdempotencyStore(redis, 'notification-service:sent:')
+    : new MemoryIdempotencyStore();
 
   const group: GroupOptions = {
     concurrency: config.concurrency,
@@ -65,14 +80,27 @@ export async function startNotificationService(config: ServiceConfig): Promise<R
         retry: { maxAttempts: config.retryMaxAttempts, initialDelayMs: 200, maxDelayMs: 5_000 },
       }),
       // Innermost: a notification already sent (by any instance) is never sent again.
-      idempotent<{ eventId: string }>({ key: (m) => m.value.eventId, store, ttlMs: 7 * 24 * 3600_000, leaseMs: 60_000, owner: config.instanceId }),
+      idempotent<{ eventId: string }>({
+        key: (m) => m.value.eventId,
+        store,
+        ttlMs: 7 * 24 * 3600_000,
+        leaseMs: 60_000,
+        owner: config.instanceId,
+      }),
     ],
   });
   const metrics = new TributaryMetrics();
   metrics.attach(app);
-  const http = await startHealthServer(app, metrics, { port: config.http.port, host: config.http.host, info: { instance: config.instanceId } });
+  const http = await startHealthServer(app, metrics, {
+    port: config.http.port,
+    host: config.http.host,
+    info: { instance: config.instanceId },
+  });
   await app.start();
-  logger.info({ port: http.port, notifier: config.notifier.kind, redis: Boolean(redis) }, 'notification service started');
+  logger.info(
+    { port: http.port, notifier: config.notifier.kind, redis: Boolean(redis) },
+    'notification service started',
+  );
   let stopping: Promise<void> | undefined;
   return {
     app,

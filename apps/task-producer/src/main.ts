@@ -9,7 +9,9 @@ const positive = (name: string) => (text: string) => {
 };
 
 const program = new Command('task-producer')
-  .description('Produces realistic task events (task-created, later task-completed for the same task id, keyed by task id)')
+  .description(
+    'Produces realistic task events (task-created, later task-completed for the same task id, keyed by task id)',
+  )
   .option('-b, --brokers <list>', 'bootstrap servers (default: KAFKA_BROKERS)', process.env.KAFKA_BROKERS)
   .option('-r, --rate <events/s>', 'events per second (0 = as fast as possible)', positive('--rate'), 100)
   .option('-d, --duration <seconds>', 'stop after this long', positive('--duration'))
@@ -19,7 +21,8 @@ const program = new Command('task-producer')
   .option('--manifest <file>', 'append one JSON line per acknowledged event')
   .action(async (opts) => {
     if (!opts.brokers) program.error('no brokers: pass --brokers or set KAFKA_BROKERS', { exitCode: 2 });
-    if (opts.duration === undefined && opts.count === undefined) program.error('give --duration or --count', { exitCode: 2 });
+    if (opts.duration === undefined && opts.count === undefined)
+      program.error('give --duration or --count', { exitCode: 2 });
     if (opts.poison > 1) program.error('--poison is a share between 0 and 1', { exitCode: 2 });
     const result = await produceTasks({
       brokers: opts.brokers,
@@ -30,7 +33,9 @@ const program = new Command('task-producer')
       seed: opts.seed,
       manifest: opts.manifest,
       onProgress: (p) =>
-        process.stderr.write(`\r[task-producer] ${(p.elapsedMs / 1000).toFixed(0)}s produced ${p.produced} acked ${p.acknowledged} poison ${p.poison}   `),
+        process.stderr.write(
+          `\r[task-producer] ${(p.elapsedMs / 1000).toFixed(0)}s produced ${p.produced} acked ${p.acknowledged} poison ${p.poison}   `,
+        ),
     });
     process.stderr.write('\n');
     process.stdout.write(`${JSON.stringify(result)}\n`);

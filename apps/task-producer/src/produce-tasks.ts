@@ -40,7 +40,9 @@ export async function produceTasks(options: ProduceTasksOptions): Promise<Produc
     log_level: 3,
   } as never);
   await new Promise<void>((resolve, reject) =>
-    producer.connect({}, (err) => (err ? reject(new Error(`cannot connect to ${options.brokers}: ${err.message}`)) : resolve())),
+    producer.connect({}, (err) =>
+      err ? reject(new Error(`cannot connect to ${options.brokers}: ${err.message}`)) : resolve(),
+    ),
   );
   producer.setPollInterval(10);
   const progress: ProduceProgress = { produced: 0, acknowledged: 0, poison: 0, elapsedMs: 0 };
@@ -62,7 +64,8 @@ export async function produceTasks(options: ProduceTasksOptions): Promise<Produc
     while (!done()) {
       if (failure) throw failure;
       // Pace: produce what the rate allows up to now, then sleep a tick.
-      const due = options.rate > 0 ? Math.floor(((Date.now() - started) / 1000) * options.rate) + 1 : progress.produced + 1000;
+      const due =
+        options.rate > 0 ? Math.floor(((Date.now() - started) / 1000) * options.rate) + 1 : progress.produced + 1000;
       while (progress.produced < due && !done()) {
         const event = source.next();
         const meta = { eventId: event.eventId, topic: event.topic, key: event.key, poison: event.poison };
@@ -80,7 +83,8 @@ export async function produceTasks(options: ProduceTasksOptions): Promise<Produc
     }
     await new Promise<void>((resolve, reject) => producer.flush(30_000, (err) => (err ? reject(err) : resolve())));
     const deadline = Date.now() + 30_000;
-    while (progress.acknowledged < progress.produced && !failure && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (progress.acknowledged < progress.produced && !failure && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     if (failure) throw failure;
     return { ...progress, elapsedMs: Date.now() - started };
   } finally {

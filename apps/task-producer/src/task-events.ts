@@ -10,7 +10,15 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const TITLES = ['Review PR', 'Buy groceries', 'Call dentist', 'Write release notes', 'Fix flaky test', 'Plan sprint', 'Renew certificate'];
+const TITLES = [
+  'Review PR',
+  'Buy groceries',
+  'Call dentist',
+  'Write release notes',
+  'Fix flaky test',
+  'Plan sprint',
+  'Renew certificate',
+];
 
 export interface TaskEvent {
   topic: 'task-created' | 'task-completed';
@@ -67,7 +75,10 @@ export class TaskEventSource {
   private poison(): TaskEvent {
     const taskId = `task-${this.runId}-poison-${this.nextEvent++}`;
     // Half broken JSON, half valid JSON that fails the schema (no title, bad date).
-    const value = this.random() < 0.5 ? `{"taskId":"${taskId}", oops` : JSON.stringify({ eventId: taskId, taskId, ownerId: '', createdAt: 'yesterday' });
+    const value =
+      this.random() < 0.5
+        ? `{"taskId":"${taskId}", oops`
+        : JSON.stringify({ eventId: taskId, taskId, ownerId: '', createdAt: 'yesterday' });
     return { topic: 'task-created', key: taskId, value, poison: true };
   }
 }

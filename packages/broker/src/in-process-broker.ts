@@ -30,10 +30,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Embedded
   };
   const createTopic = async (spec: TopicSpec) => {
     const topic = validateTopic(spec);
-    check(
-      `createTopic(${topic.name})`,
-      api.topicCreate(live(), topic.name, topic.partitions, topic.replicationFactor),
-    );
+    check(`createTopic(${topic.name})`, api.topicCreate(live(), topic.name, topic.partitions, topic.replicationFactor));
   };
   for (const topic of resolved.topics) await createTopic(topic);
 

@@ -40,7 +40,8 @@ export interface MockClusterApi {
 export function librdkafkaPath(): string {
   const override = process.env.TRIBUTARY_LIBRDKAFKA;
   if (override) {
-    if (!existsSync(override)) throw new BrokerNativeError(`librdkafka build missing: ${override} not found (TRIBUTARY_LIBRDKAFKA)`);
+    if (!existsSync(override))
+      throw new BrokerNativeError(`librdkafka build missing: ${override} not found (TRIBUTARY_LIBRDKAFKA)`);
     return override;
   }
   let packageJson: string;

@@ -9,11 +9,14 @@ test('parseTopicSpec reads name:partitions and defaults to 6 partitions', () => 
 });
 
 test('parseTopicSpec rejects a non-numeric partition count, naming the topic', () => {
-  assert.throws(() => parseTopicSpec('x:abc'), (err: Error) => {
-    assert.ok(err instanceof BrokerConfigError);
-    assert.match(err.message, /--topic: partition count of "x" must be a positive integer, got "abc"/);
-    return true;
-  });
+  assert.throws(
+    () => parseTopicSpec('x:abc'),
+    (err: Error) => {
+      assert.ok(err instanceof BrokerConfigError);
+      assert.match(err.message, /--topic: partition count of "x" must be a positive integer, got "abc"/);
+      return true;
+    },
+  );
   assert.throws(() => parseTopicSpec('x:0'), BrokerConfigError);
   assert.throws(() => parseTopicSpec('bad name:3'), /invalid topic name/);
 });

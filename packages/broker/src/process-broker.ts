@@ -11,7 +11,14 @@ export interface BrokerProcess extends EmbeddedBroker {
   kill(): void;
 }
 
-type Reply = { id?: number; type?: string; result?: unknown; error?: string; bootstrapServers?: string; brokerCount?: number };
+type Reply = {
+  id?: number;
+  type?: string;
+  result?: unknown;
+  error?: string;
+  bootstrapServers?: string;
+  brokerCount?: number;
+};
 
 export async function startBrokerProcess(options: BrokerOptions = {}, startTimeoutMs = 15_000): Promise<BrokerProcess> {
   resolveBrokerOptions(options); // fail fast in the caller's process, with the caller's stack

@@ -17,7 +17,11 @@ test('invalid input is one line naming the problem, exit code 2', () => {
   const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
     [['broker', '--topic', 'x:abc'], {}, /--topic: partition count of "x" must be a positive integer, got "abc"/],
     [['broker', '--brokers', '0'], {}, /--brokers must be a positive integer, got "0"/],
-    [['broker', '--topic', 'x:6'], { TRIBUTARY_LIBRDKAFKA: '/nonexistent/librdkafka.so.1' }, /librdkafka build missing: \/nonexistent\/librdkafka.so.1 not found/],
+    [
+      ['broker', '--topic', 'x:6'],
+      { TRIBUTARY_LIBRDKAFKA: '/nonexistent/librdkafka.so.1' },
+      /librdkafka build missing: \/nonexistent\/librdkafka.so.1 not found/,
+    ],
   ];
   for (const [args, env, message] of cases) {
     const result = run(args, env);

@@ -10,10 +10,33 @@ export interface TributaryEvents {
   /** After the flush: in-flight work done, offsets committed, hooks run. `durationMs` covers all of it. */
   'partitions.revoked': [{ groupId: string; partitions: TopicPartition[]; durationMs: number; timedOut: boolean }];
   'partitions.lost': [{ groupId: string; partitions: TopicPartition[] }];
-  'message.processed': [{ groupId: string; handler: string; topic: string; partition: number; offset: number; durationMs: number; outcome: MessageOutcome; attempts: number }];
-  'message.failed': [{ groupId: string; handler: string; topic: string; partition: number; offset: number; attempt: number; error: Error }];
+  'message.processed': [
+    {
+      groupId: string;
+      handler: string;
+      topic: string;
+      partition: number;
+      offset: number;
+      durationMs: number;
+      outcome: MessageOutcome;
+      attempts: number;
+    },
+  ];
+  'message.failed': [
+    {
+      groupId: string;
+      handler: string;
+      topic: string;
+      partition: number;
+      offset: number;
+      attempt: number;
+      error: Error;
+    },
+  ];
   'messages.received': [{ groupId: string; count: number }];
-  'messages.discarded': [{ groupId: string; topic: string; partition: number; count: number; reason: 'revoked' | 'stopping' }];
+  'messages.discarded': [
+    { groupId: string; topic: string; partition: number; count: number; reason: 'revoked' | 'stopping' },
+  ];
   'offsets.committed': [{ groupId: string; offsets: CommitOffset[]; durationMs: number; sync: boolean }];
   'offsets.commit-failed': [{ groupId: string; offsets: CommitOffset[]; error: Error; sync: boolean }];
   /** librdkafka reset a partition's position (offset out of range, e.g. data deleted by retention). */

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 
 export { TributaryApp, type TributaryAppConfig } from './app/tributary-app.js';
 export type { GroupOptions, Ordering } from './config/schema.js';
-export { type Decoder, type DecoderOption, type SchemaLike } from './decode.js';
+export type { Decoder, DecoderOption, SchemaLike } from './decode.js';
 export {
   Consume,
   ConsumerGroup,

@@ -29,6 +29,9 @@ export function createLogger(option: unknown): Logger {
     name: 'tributary',
     level: process.env.TRIBUTARY_LOG_LEVEL ?? options.level ?? 'info',
     ...options,
-    redact: { paths: ['*.password', '*["sasl.password"]', '*["ssl.key.pem"]', '*["ssl.key.password"]'], censor: '[REDACTED]' },
+    redact: {
+      paths: ['*.password', '*["sasl.password"]', '*["ssl.key.pem"]', '*["ssl.key.password"]'],
+      censor: '[REDACTED]',
+    },
   });
 }

@@ -1,4 +1,13 @@
-import { diagnose, type Finding, histogramQuantile, type LagSnapshot, readLag, type Sample, scrape, sum } from '@tributary/lag';
+import {
+  diagnose,
+  type Finding,
+  histogramQuantile,
+  type LagSnapshot,
+  readLag,
+  type Sample,
+  scrape,
+  sum,
+} from '@tributary/lag';
 
 export interface DashboardSource {
   brokers: string;
@@ -58,9 +67,17 @@ async function readInstance(url: string): Promise<InstanceRead> {
   try {
     const [samples, ready] = await Promise.all([
       scrape(url, 800),
-      fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(800) }).then((r) => r.json() as Promise<{ instance?: string; groups?: Array<{ assigned: string[] }> }>),
+      fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(800) }).then(
+        (r) => r.json() as Promise<{ instance?: string; groups?: Array<{ assigned: string[] }> }>,
+      ),
     ]);
-    return { url, instance: ready.instance ?? new URL(url).host, up: true, samples, assigned: ready.groups?.flatMap((g) => g.assigned) ?? [] };
+    return {
+      url,
+      instance: ready.instance ?? new URL(url).host,
+      up: true,
+      samples,
+      assigned: ready.groups?.flatMap((g) => g.assigned) ?? [],
+    };
   } catch {
     return { url, instance: new URL(url).host, up: false, samples: [], assigned: [] };
   }
@@ -89,9 +106,12 @@ export class DashboardCollector {
   async sample(): Promise<DashboardSnapshot> {
     const at = Date.now();
     const [lag, instances] = await Promise.all([
-      readLag({ brokers: this.source.brokers, group: this.source.group, topics: this.source.topics, members: this.source.members ?? false }).catch(
-        (err: Error) => err,
-      ),
+      readLag({
+        brokers: this.source.brokers,
+        group: this.source.group,
+        topics: this.source.topics,
+        members: this.source.members ?? false,
+      }).catch((err: Error) => err),
       Promise.all(this.source.metrics.map(readInstance)),
     ]);
     const previous = this.history.at(-1);
@@ -123,10 +143,21 @@ export class DashboardCollector {
       group: this.source.group,
       partitions,
       totalLag: lag.totalLag,
-      throughputIn: previous && seconds > 0 ? Math.max(0, (sumOf(partitions, (p) => p.logEndOffset) - sumOf(previous.partitions, (p) => p.logEndOffset)) / seconds) : 0,
+      throughputIn:
+        previous && seconds > 0
+          ? Math.max(
+              0,
+              (sumOf(partitions, (p) => p.logEndOffset) - sumOf(previous.partitions, (p) => p.logEndOffset)) / seconds,
+            )
+          : 0,
       throughputOut:
         previous && seconds > 0
-          ? Math.max(0, (sumOf(partitions, (p) => p.currentOffset ?? 0) - sumOf(previous.partitions, (p) => p.currentOffset ?? 0)) / seconds)
+          ? Math.max(
+              0,
+              (sumOf(partitions, (p) => p.currentOffset ?? 0) -
+                sumOf(previous.partitions, (p) => p.currentOffset ?? 0)) /
+                seconds,
+            )
           : 0,
       handlerP50Ms: p50 === undefined ? undefined : p50 * 1000,
       handlerP99Ms: p99 === undefined ? undefined : p99 * 1000,
@@ -191,10 +222,22 @@ export class DashboardCollector {
 
   private remember(snapshot: DashboardSnapshot): void {
     this.history.push(snapshot);
-    while (this.history.length > 0 && (this.history[0] as DashboardSnapshot).at < snapshot.at - this.keepMs) this.history.shift();
+    while (this.history.length > 0 && (this.history[0] as DashboardSnapshot).at < snapshot.at - this.keepMs)
+      this.history.shift();
   }
 }
 
 function emptySnapshot(group: string): DashboardSnapshot {
-  return { at: Date.now(), group, partitions: [], totalLag: 0, throughputIn: 0, throughputOut: 0, deadLettered: 0, instances: [], rebalances: [], findings: [] };
+  return {
+    at: Date.now(),
+    group,
+    partitions: [],
+    totalLag: 0,
+    throughputIn: 0,
+    throughputOut: 0,
+    deadLettered: 0,
+    instances: [],
+    rebalances: [],
+    findings: [],
+  };
 }

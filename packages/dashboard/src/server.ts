@@ -40,13 +40,19 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     if (path === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(PAGE);
     } else if (vendor[path]) {
-      res.writeHead(200, { 'content-type': vendor[path].type, 'cache-control': 'max-age=86400' }).end(vendor[path].body);
+      res
+        .writeHead(200, { 'content-type': vendor[path].type, 'cache-control': 'max-age=86400' })
+        .end(vendor[path].body);
     } else if (path === '/api/snapshot') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(collector.history.at(-1) ?? null));
     } else if (path === '/api/history') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(collector.history.slice(-300)));
     } else if (path === '/events') {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
       res.write(': connected\n\n');
       clients.add(res);
       req.on('close', () => clients.delete(res));
@@ -67,7 +73,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     while (running) {
       const started = Date.now();
       push(await collector.sample());
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, (options.intervalMs ?? 1000) - (Date.now() - started))));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.max(0, (options.intervalMs ?? 1000) - (Date.now() - started))),
+      );
     }
   })();
   const address = server.address() as { port: number };

@@ -13,7 +13,11 @@ admin.describeGroups([group as string], { timeout: Number(timeout) }, (err: unkn
   const owners: Record<string, { consumerId: string; host: string; clientId: string }> = {};
   for (const member of result.groups[0]?.members ?? []) {
     for (const tp of member.assignment?.topicPartitions ?? []) {
-      owners[`${tp.topic}/${tp.partition}`] = { consumerId: member.memberId, host: member.clientHost, clientId: member.clientId };
+      owners[`${tp.topic}/${tp.partition}`] = {
+        consumerId: member.memberId,
+        host: member.clientHost,
+        clientId: member.clientId,
+      };
     }
   }
   process.stdout.write(JSON.stringify(owners));

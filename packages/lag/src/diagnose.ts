@@ -2,7 +2,14 @@ import type { LagSnapshot } from './lag-table.js';
 import { histogramQuantile, type Sample, sum } from './prometheus.js';
 
 export interface Finding {
-  id: 'hot-partition' | 'slow-processing' | 'idle-members' | 'frequent-rebalances' | 'paused-partitions' | 'dlq-growth' | 'healthy';
+  id:
+    | 'hot-partition'
+    | 'slow-processing'
+    | 'idle-members'
+    | 'frequent-rebalances'
+    | 'paused-partitions'
+    | 'dlq-growth'
+    | 'healthy';
   severity: 'info' | 'warning' | 'critical';
   title: string;
   evidence: string[];
@@ -41,7 +48,8 @@ export function diagnose(input: DiagnoseInput): Finding[] {
   // partitions does not look like falling behind.
   const growth = last.rows.map((row) => ({ row, perSecond: lagSlope(input.snapshots, row.topic, row.partition) }));
   const fastest = Math.max(0, ...growth.map((g) => g.perSecond));
-  const isGrowing = (g: (typeof growth)[number]) => g.perSecond >= Math.max(GROWING, 0.25 * fastest) && (g.row.lag ?? 0) > 0;
+  const isGrowing = (g: (typeof growth)[number]) =>
+    g.perSecond >= Math.max(GROWING, 0.25 * fastest) && (g.row.lag ?? 0) > 0;
   const growing = growth.filter(isGrowing);
   const stable = growth.filter((g) => !isGrowing(g));
   const slowMs = input.slowHandlerMs ?? 100;
@@ -49,26 +57,38 @@ export function diagnose(input: DiagnoseInput): Finding[] {
   const all = lastMetrics.flat();
   const p99 = histogramQuantile(all, 'tributary_handler_duration_seconds', 0.99);
   const p50 = histogramQuantile(all, 'tributary_handler_duration_seconds', 0.5);
-  const describe = (g: (typeof growth)[number]) => `${g.row.topic}/${g.row.partition}: lag ${g.row.lag} (${g.perSecond >= 0 ? '+' : ''}${g.perSecond.toFixed(1)}/s)`;
+  const describe = (g: (typeof growth)[number]) =>
+    `${g.row.topic}/${g.row.partition}: lag ${g.row.lag} (${g.perSecond >= 0 ? '+' : ''}${g.perSecond.toFixed(1)}/s)`;
 
   if (growing.length > 0 && stable.length > 0 && growing.length <= Math.max(1, Math.floor(growth.length / 3))) {
     findings.push({
       id: 'hot-partition',
       severity: 'warning',
       title: `Lag grows on ${growing.length} partition(s) while ${stable.length} are stable`,
-      evidence: [...growing.map(describe), `stable: ${stable.map((g) => `${g.row.topic}/${g.row.partition}`).join(', ')}`],
+      evidence: [
+        ...growing.map(describe),
+        `stable: ${stable.map((g) => `${g.row.topic}/${g.row.partition}`).join(', ')}`,
+      ],
       suggestion:
         'A hot key, a stuck or poison message: check the handler errors of these partitions (tributary_messages_failed_total), ' +
         'add deadLetter() so a poison message cannot hold the partition, and spread hot keys (better partition key).',
     });
   } else if (growing.length > 0 && growing.length === growth.length) {
-    const evidence = [`all ${growth.length} partitions growing, total lag ${last.totalLag} (+${((last.totalLag - first.totalLag) / seconds).toFixed(1)}/s)`];
-    if (p99 !== undefined) evidence.push(`handler p50 ${(p50 ?? 0) * 1000 < 1 ? '<1' : Math.round((p50 ?? 0) * 1000)} ms, p99 ${Math.round(p99 * 1000)} ms (threshold ${slowMs} ms)`);
+    const evidence = [
+      `all ${growth.length} partitions growing, total lag ${last.totalLag} (+${((last.totalLag - first.totalLag) / seconds).toFixed(1)}/s)`,
+    ];
+    if (p99 !== undefined)
+      evidence.push(
+        `handler p50 ${(p50 ?? 0) * 1000 < 1 ? '<1' : Math.round((p50 ?? 0) * 1000)} ms, p99 ${Math.round(p99 * 1000)} ms (threshold ${slowMs} ms)`,
+      );
     const owners = new Set(lastMetrics.map((_, i) => i)).size;
     findings.push({
       id: 'slow-processing',
       severity: 'critical',
-      title: p99 !== undefined && p99 * 1000 > slowMs ? `Slow processing: handler p99 ${Math.round(p99 * 1000)} ms > ${slowMs} ms` : 'All partitions fall behind',
+      title:
+        p99 !== undefined && p99 * 1000 > slowMs
+          ? `Slow processing: handler p99 ${Math.round(p99 * 1000)} ms > ${slowMs} ms`
+          : 'All partitions fall behind',
       evidence,
       suggestion:
         `Use ordering: 'key' with a higher concurrency (different keys of a partition run in parallel), ` +
@@ -86,14 +106,18 @@ export function diagnose(input: DiagnoseInput): Finding[] {
       suggestion: 'More instances than partitions do nothing: scale to at most the partition count, or add partitions.',
     });
   }
-  const rebalances = (input.metrics ?? []).reduce((n, m) => n + sum(m.last, 'tributary_rebalances_total') - sum(m.first, 'tributary_rebalances_total'), 0);
+  const rebalances = (input.metrics ?? []).reduce(
+    (n, m) => n + sum(m.last, 'tributary_rebalances_total') - sum(m.first, 'tributary_rebalances_total'),
+    0,
+  );
   if (rebalances > 0) {
     findings.push({
       id: 'frequent-rebalances',
       severity: rebalances > 4 ? 'warning' : 'info',
       title: `${rebalances} rebalance event(s) in ${Math.round(seconds)} s`,
       evidence: [`tributary_rebalances_total grew by ${rebalances}`],
-      suggestion: 'Use static membership (groupInstanceId) for restarts, raise maxPollIntervalMs for slow handlers, keep cooperative rebalancing.',
+      suggestion:
+        'Use static membership (groupInstanceId) for restarts, raise maxPollIntervalMs for slow handlers, keep cooperative rebalancing.',
     });
   }
   const paused = sum(all, 'tributary_paused_partitions');
@@ -107,7 +131,10 @@ export function diagnose(input: DiagnoseInput): Finding[] {
     });
   }
   const dead = (input.metrics ?? []).reduce(
-    (n, m) => n + sum(m.last, 'tributary_messages_dead_lettered_total') - sum(m.first, 'tributary_messages_dead_lettered_total'),
+    (n, m) =>
+      n +
+      sum(m.last, 'tributary_messages_dead_lettered_total') -
+      sum(m.first, 'tributary_messages_dead_lettered_total'),
     0,
   );
   if (dead > 0) {
@@ -120,14 +147,26 @@ export function diagnose(input: DiagnoseInput): Finding[] {
     });
   }
   if (findings.length === 0) {
-    findings.push({ id: 'healthy', severity: 'info', title: 'No lag problem found', evidence: [`total lag ${last.totalLag}`], suggestion: 'Nothing to change.' });
+    findings.push({
+      id: 'healthy',
+      severity: 'info',
+      title: 'No lag problem found',
+      evidence: [`total lag ${last.totalLag}`],
+      suggestion: 'Nothing to change.',
+    });
   }
   return findings;
 }
 
 export function formatFindings(findings: Finding[]): string {
   return findings
-    .map((f) => [`[${f.severity.toUpperCase()}] ${f.title}`, ...f.evidence.map((e) => `  evidence: ${e}`), `  change: ${f.suggestion}`].join('\n'))
+    .map((f) =>
+      [
+        `[${f.severity.toUpperCase()}] ${f.title}`,
+        ...f.evidence.map((e) => `  evidence: ${e}`),
+        `  change: ${f.suggestion}`,
+      ].join('\n'),
+    )
     .join('\n\n');
 }
 

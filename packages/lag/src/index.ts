@@ -1,4 +1,12 @@
 export { type DiagnoseInput, diagnose, type Finding, formatFindings } from './diagnose.js';
 export { LagError, type MemberInfo, OffsetReader } from './kafka-offsets.js';
-export { formatLagTable, type LagRow, type LagSnapshot, type ReadLagOptions, readLag, type TrendRow, withTrend } from './lag-table.js';
+export {
+  formatLagTable,
+  type LagRow,
+  type LagSnapshot,
+  type ReadLagOptions,
+  readLag,
+  type TrendRow,
+  withTrend,
+} from './lag-table.js';
 export { histogramQuantile, parsePrometheus, type Sample, scrape, sum } from './prometheus.js';

@@ -18,7 +18,11 @@ export interface MemberInfo {
   clientId: string;
 }
 
-const call = <T>(what: string, timeoutMs: number, fn: (cb: (err: { message: string } | null | undefined, value: T) => void) => void) =>
+const call = <T>(
+  what: string,
+  timeoutMs: number,
+  fn: (cb: (err: { message: string } | null | undefined, value: T) => void) => void,
+) =>
   new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new LagError(`${what}: no answer within ${timeoutMs} ms`)), timeoutMs + 500);
     fn((err, value) => {
@@ -42,10 +46,18 @@ export class OffsetReader {
 
   static async connect(brokers: string, group: string, timeoutMs = 5_000): Promise<OffsetReader> {
     const consumer = new KafkaConsumer(
-      { 'bootstrap.servers': brokers, 'group.id': group, 'enable.auto.commit': false, 'socket.timeout.ms': timeoutMs, log_level: 0 } as never,
+      {
+        'bootstrap.servers': brokers,
+        'group.id': group,
+        'enable.auto.commit': false,
+        'socket.timeout.ms': timeoutMs,
+        log_level: 0,
+      } as never,
       {},
     );
-    await call(`cannot reach brokers ${brokers}`, timeoutMs, (cb) => consumer.connect({ timeout: timeoutMs }, (err) => cb(err, undefined)));
+    await call(`cannot reach brokers ${brokers}`, timeoutMs, (cb) =>
+      consumer.connect({ timeout: timeoutMs }, (err) => cb(err, undefined)),
+    );
     return new OffsetReader(consumer, brokers, timeoutMs);
   }
 

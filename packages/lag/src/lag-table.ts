@@ -39,7 +39,10 @@ export async function readLag(options: ReadLagOptions): Promise<LagSnapshot> {
     const owners = options.members === false ? new Map<string, MemberInfo>() : await reader.members(options.group);
     const rows: LagRow[] = [];
     for (const [topic, partitions] of [...topics].sort(([a], [b]) => a.localeCompare(b))) {
-      const [committed, ends] = await Promise.all([reader.committed(topic, partitions), reader.endOffsets(topic, partitions)]);
+      const [committed, ends] = await Promise.all([
+        reader.committed(topic, partitions),
+        reader.endOffsets(topic, partitions),
+      ]);
       if (!options.topics && committed.every((c) => c === null)) continue; // not this group's topic
       for (let partition = 0; partition < partitions; partition++) {
         const currentOffset = committed[partition] ?? null;
@@ -79,7 +82,11 @@ export function withTrend(previous: LagSnapshot | undefined, current: LagSnapsho
     const before = previous?.rows.find((r) => r.topic === row.topic && r.partition === row.partition);
     if (!before || seconds <= 0 || row.lag === null || before.lag === null) return { ...row };
     const lagPerSecond = (row.lag - before.lag) / seconds;
-    return { ...row, lagPerSecond, catchUpSeconds: lagPerSecond < 0 && row.lag > 0 ? row.lag / -lagPerSecond : row.lag === 0 ? 0 : undefined };
+    return {
+      ...row,
+      lagPerSecond,
+      catchUpSeconds: lagPerSecond < 0 && row.lag > 0 ? row.lag / -lagPerSecond : row.lag === 0 ? 0 : undefined,
+    };
   });
 }
 
@@ -87,10 +94,30 @@ const dash = (v: unknown) => (v === null || v === undefined || v === '' ? '-' : 
 
 /** Renders the table as the Kafka tool does, plus a TOTAL line (and trend columns when given). */
 export function formatLagTable(rows: TrendRow[], options: { trend?: boolean } = {}): string {
-  const header = ['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID'];
+  const header = [
+    'GROUP',
+    'TOPIC',
+    'PARTITION',
+    'CURRENT-OFFSET',
+    'LOG-END-OFFSET',
+    'LAG',
+    'CONSUMER-ID',
+    'HOST',
+    'CLIENT-ID',
+  ];
   if (options.trend) header.push('TREND/s', 'CATCH-UP');
   const lines = rows.map((r) => {
-    const cells = [r.group, r.topic, r.partition, dash(r.currentOffset), r.logEndOffset, dash(r.lag), dash(r.member?.consumerId), dash(r.member?.host), dash(r.member?.clientId)];
+    const cells = [
+      r.group,
+      r.topic,
+      r.partition,
+      dash(r.currentOffset),
+      r.logEndOffset,
+      dash(r.lag),
+      dash(r.member?.consumerId),
+      dash(r.member?.host),
+      dash(r.member?.clientId),
+    ];
     if (options.trend) {
       cells.push(r.lagPerSecond === undefined ? '-' : `${r.lagPerSecond >= 0 ? '+' : ''}${r.lagPerSecond.toFixed(1)}`);
       cells.push(r.catchUpSeconds === undefined ? '-' : `${Math.ceil(r.catchUpSeconds)}s`);
@@ -101,9 +128,19 @@ export function formatLagTable(rows: TrendRow[], options: { trend?: boolean } = 
   const totalLine = ['TOTAL', '', '', '', '', String(total), '', '', ''];
   if (options.trend) {
     const rate = rows.reduce((n, r) => n + (r.lagPerSecond ?? 0), 0);
-    totalLine.push(`${rate >= 0 ? '+' : ''}${rate.toFixed(1)}`, rate < 0 && total > 0 ? `${Math.ceil(total / -rate)}s` : total === 0 ? '0s' : '-');
+    totalLine.push(
+      `${rate >= 0 ? '+' : ''}${rate.toFixed(1)}`,
+      rate < 0 && total > 0 ? `${Math.ceil(total / -rate)}s` : total === 0 ? '0s' : '-',
+    );
   }
   const all = [header, ...lines, totalLine];
   const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
-  return all.map((row) => row.map((cell, i) => (cell ?? '').padEnd(widths[i] as number)).join('  ').trimEnd()).join('\n');
+  return all
+    .map((row) =>
+      row
+        .map((cell, i) => (cell ?? '').padEnd(widths[i] as number))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

@@ -35,7 +35,14 @@ test('metrics and health endpoints reflect what the app did', async () => {
   const app = await TributaryApp.create({
     brokers: kafka.bootstrapServers,
     handlers: [Handler],
-    groups: { [group]: { sessionTimeoutMs: 3000, heartbeatIntervalMs: 300, commitIntervalMs: 200, retryBackoffMs: { initial: 10, max: 10 } } },
+    groups: {
+      [group]: {
+        sessionTimeoutMs: 3000,
+        heartbeatIntervalMs: 300,
+        commitIntervalMs: 200,
+        retryBackoffMs: { initial: 10, max: 10 },
+      },
+    },
     statsIntervalMs: 200,
     handleSignals: false,
     logger: { level: 'fatal' },
@@ -54,16 +61,22 @@ test('metrics and health endpoints reflect what the app did', async () => {
     await waitUntil(async () => (await get('/health/ready')).status === 200, { message: 'ready after joining' });
     const ready = JSON.parse((await get('/health/ready')).text);
     assert.deepEqual(ready.groups[0].assigned.sort(), [`${topic}/0`, `${topic}/1`]);
-    await waitUntil(async () => {
-      const text = (await get('/metrics')).text;
-      const done = (value(text, 'tributary_messages_processed_total', { topic, partition: '0', outcome: 'done' }) ?? 0) +
-        (value(text, 'tributary_messages_processed_total', { topic, partition: '1', outcome: 'done' }) ?? 0);
-      const lag0 = value(text, 'tributary_consumer_lag', { topic, partition: '0' });
-      return done === 100 && lag0 === 0;
-    }, { message: 'processed 100 and lag sampled back to 0' });
+    await waitUntil(
+      async () => {
+        const text = (await get('/metrics')).text;
+        const done =
+          (value(text, 'tributary_messages_processed_total', { topic, partition: '0', outcome: 'done' }) ?? 0) +
+          (value(text, 'tributary_messages_processed_total', { topic, partition: '1', outcome: 'done' }) ?? 0);
+        const lag0 = value(text, 'tributary_consumer_lag', { topic, partition: '0' });
+        return done === 100 && lag0 === 0;
+      },
+      { message: 'processed 100 and lag sampled back to 0' },
+    );
     const text = (await get('/metrics')).text;
     assert.equal(value(text, 'tributary_messages_consumed_total', { group }), 100);
-    const failed = (value(text, 'tributary_messages_failed_total', { topic, partition: '0' }) ?? 0) + (value(text, 'tributary_messages_failed_total', { topic, partition: '1' }) ?? 0);
+    const failed =
+      (value(text, 'tributary_messages_failed_total', { topic, partition: '0' }) ?? 0) +
+      (value(text, 'tributary_messages_failed_total', { topic, partition: '1' }) ?? 0);
     assert.equal(failed, 1);
     assert.equal(value(text, 'tributary_partition_assigned', { topic, partition: '1' }), 1);
     assert.equal(value(text, 'tributary_rebalances_total', { group, type: 'assign' }), 1);
@@ -77,5 +90,9 @@ test('metrics and health endpoints reflect what the app did', async () => {
   const text = (await get('/metrics').catch(() => ({ text: '' }))).text;
   void text;
   const after = await metrics.metrics();
-  assert.equal(value(after, 'tributary_rebalances_total', { group, type: 'revoke' }), undefined, 'a graceful stop is not counted as a rebalance');
+  assert.equal(
+    value(after, 'tributary_rebalances_total', { group, type: 'revoke' }),
+    undefined,
+    'a graceful stop is not counted as a rebalance',
+  );
 });

@@ -5,7 +5,10 @@ const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 
 /** librdkafka statistics, the part we read (statistics.interval.ms). */
 interface RdkafkaStats {
-  topics?: Record<string, { partitions?: Record<string, { consumer_lag?: number; committed_offset?: number; hi_offset?: number }> }>;
+  topics?: Record<
+    string,
+    { partitions?: Record<string, { consumer_lag?: number; committed_offset?: number; hi_offset?: number }> }
+  >;
 }
 
 /**
@@ -37,16 +40,36 @@ export class TributaryMetrics {
     this.registry = registry;
     const r = [registry];
     const coords = ['group', 'topic', 'partition'] as const;
-    this.consumed = new Counter({ name: 'tributary_messages_consumed_total', help: 'Messages fetched from Kafka', labelNames: ['group'], registers: r });
+    this.consumed = new Counter({
+      name: 'tributary_messages_consumed_total',
+      help: 'Messages fetched from Kafka',
+      labelNames: ['group'],
+      registers: r,
+    });
     this.processed = new Counter({
       name: 'tributary_messages_processed_total',
       help: 'Messages that reached a final outcome (done, dead-lettered, skipped)',
       labelNames: [...coords, 'outcome'],
       registers: r,
     });
-    this.failed = new Counter({ name: 'tributary_messages_failed_total', help: 'Handler failures that reached the core (each is retried)', labelNames: coords, registers: r });
-    this.retried = new Counter({ name: 'tributary_messages_retried_total', help: 'Extra attempts made by retry middleware', labelNames: coords, registers: r });
-    this.deadLettered = new Counter({ name: 'tributary_messages_dead_lettered_total', help: 'Messages written to a dead-letter topic', labelNames: coords, registers: r });
+    this.failed = new Counter({
+      name: 'tributary_messages_failed_total',
+      help: 'Handler failures that reached the core (each is retried)',
+      labelNames: coords,
+      registers: r,
+    });
+    this.retried = new Counter({
+      name: 'tributary_messages_retried_total',
+      help: 'Extra attempts made by retry middleware',
+      labelNames: coords,
+      registers: r,
+    });
+    this.deadLettered = new Counter({
+      name: 'tributary_messages_dead_lettered_total',
+      help: 'Messages written to a dead-letter topic',
+      labelNames: coords,
+      registers: r,
+    });
     this.handlerDuration = new Histogram({
       name: 'tributary_handler_duration_seconds',
       help: 'Time from handler start to final outcome, middleware and retries included',
@@ -54,15 +77,61 @@ export class TributaryMetrics {
       buckets: SECONDS,
       registers: r,
     });
-    this.inFlight = new Gauge({ name: 'tributary_messages_in_flight', help: 'Handlers running now', labelNames: ['group'], registers: r });
-    this.buffered = new Gauge({ name: 'tributary_messages_buffered', help: 'Messages in memory waiting for their lane', labelNames: ['group'], registers: r });
-    this.paused = new Gauge({ name: 'tributary_paused_partitions', help: 'Partitions paused by backpressure', labelNames: ['group'], registers: r });
-    this.assigned = new Gauge({ name: 'tributary_partition_assigned', help: '1 for each partition this instance owns', labelNames: coords, registers: r });
-    this.lag = new Gauge({ name: 'tributary_consumer_lag', help: 'Log-end offset minus committed offset (sampled by librdkafka)', labelNames: coords, registers: r });
-    this.commits = new Counter({ name: 'tributary_commits_total', help: 'Offset commits acknowledged', labelNames: ['group', 'mode'], registers: r });
-    this.commitFailures = new Counter({ name: 'tributary_commit_failures_total', help: 'Offset commits refused or failed', labelNames: ['group', 'mode'], registers: r });
-    this.commitDuration = new Histogram({ name: 'tributary_commit_duration_seconds', help: 'Offset commit latency', labelNames: ['group', 'mode'], buckets: SECONDS, registers: r });
-    this.rebalances = new Counter({ name: 'tributary_rebalances_total', help: 'Partition assignment changes seen by this instance', labelNames: ['group', 'type'], registers: r });
+    this.inFlight = new Gauge({
+      name: 'tributary_messages_in_flight',
+      help: 'Handlers running now',
+      labelNames: ['group'],
+      registers: r,
+    });
+    this.buffered = new Gauge({
+      name: 'tributary_messages_buffered',
+      help: 'Messages in memory waiting for their lane',
+      labelNames: ['group'],
+      registers: r,
+    });
+    this.paused = new Gauge({
+      name: 'tributary_paused_partitions',
+      help: 'Partitions paused by backpressure',
+      labelNames: ['group'],
+      registers: r,
+    });
+    this.assigned = new Gauge({
+      name: 'tributary_partition_assigned',
+      help: '1 for each partition this instance owns',
+      labelNames: coords,
+      registers: r,
+    });
+    this.lag = new Gauge({
+      name: 'tributary_consumer_lag',
+      help: 'Log-end offset minus committed offset (sampled by librdkafka)',
+      labelNames: coords,
+      registers: r,
+    });
+    this.commits = new Counter({
+      name: 'tributary_commits_total',
+      help: 'Offset commits acknowledged',
+      labelNames: ['group', 'mode'],
+      registers: r,
+    });
+    this.commitFailures = new Counter({
+      name: 'tributary_commit_failures_total',
+      help: 'Offset commits refused or failed',
+      labelNames: ['group', 'mode'],
+      registers: r,
+    });
+    this.commitDuration = new Histogram({
+      name: 'tributary_commit_duration_seconds',
+      help: 'Offset commit latency',
+      labelNames: ['group', 'mode'],
+      buckets: SECONDS,
+      registers: r,
+    });
+    this.rebalances = new Counter({
+      name: 'tributary_rebalances_total',
+      help: 'Partition assignment changes seen by this instance',
+      labelNames: ['group', 'type'],
+      registers: r,
+    });
     this.rebalanceDuration = new Histogram({
       name: 'tributary_rebalance_duration_seconds',
       help: 'Revoke-time flush duration (drain, commit, hooks)',
@@ -70,13 +139,22 @@ export class TributaryMetrics {
       buckets: SECONDS,
       registers: r,
     });
-    this.offsetResets = new Counter({ name: 'tributary_offset_resets_total', help: 'Positions reset by the client (data skipped, e.g. retention)', labelNames: coords, registers: r });
+    this.offsetResets = new Counter({
+      name: 'tributary_offset_resets_total',
+      help: 'Positions reset by the client (data skipped, e.g. retention)',
+      labelNames: coords,
+      registers: r,
+    });
   }
 
   /** Subscribes to `app`'s events and samples its stats on every scrape. Returns a detach function. */
   attach(app: Pick<TributaryApp, 'events' | 'stats'>): () => void {
     const e = app.events;
-    const key = (x: { groupId: string; topic: string; partition: number }) => ({ group: x.groupId, topic: x.topic, partition: String(x.partition) });
+    const key = (x: { groupId: string; topic: string; partition: number }) => ({
+      group: x.groupId,
+      topic: x.topic,
+      partition: String(x.partition),
+    });
     const handlers: Array<[keyof TributaryEvents, (...args: never[]) => void]> = [];
     const on = <K extends keyof TributaryEvents>(event: K, fn: (...args: TributaryEvents[K]) => void) => {
       (e.on as (event: K, fn: (...args: TributaryEvents[K]) => void) => void).call(e, event, fn);
@@ -99,7 +177,8 @@ export class TributaryMetrics {
     on('offsets.reset', (x) => this.offsetResets.inc(key(x)));
     on('partitions.assigned', (x) => {
       this.rebalances.inc({ group: x.groupId, type: 'assign' });
-      for (const p of x.partitions) this.assigned.set({ group: x.groupId, topic: p.topic, partition: String(p.partition) }, 1);
+      for (const p of x.partitions)
+        this.assigned.set({ group: x.groupId, topic: p.topic, partition: String(p.partition) }, 1);
     });
     const unassign = (x: { groupId: string; partitions: Array<{ topic: string; partition: number }> }) => {
       for (const p of x.partitions) {
@@ -126,7 +205,8 @@ export class TributaryMetrics {
       }
     };
     // prom-client calls `collect` on every scrape: gauges from stats are always current.
-    for (const gauge of [this.inFlight, this.buffered, this.paused]) (gauge as unknown as { collect?: () => void }).collect = sample;
+    for (const gauge of [this.inFlight, this.buffered, this.paused])
+      (gauge as unknown as { collect?: () => void }).collect = sample;
     return () => {
       for (const [event, fn] of handlers) (e.off as (event: string, fn: unknown) => void).call(e, event, fn);
     };
@@ -143,8 +223,11 @@ export class TributaryMetrics {
   }
 
   private isAssigned(group: string, topic: string, partition: string): boolean {
-    const values = (this.assigned as unknown as { hashMap: Record<string, { labels: Record<string, string> }> }).hashMap;
-    return Object.values(values).some((v) => v.labels.group === group && v.labels.topic === topic && v.labels.partition === partition);
+    const values = (this.assigned as unknown as { hashMap: Record<string, { labels: Record<string, string> }> })
+      .hashMap;
+    return Object.values(values).some(
+      (v) => v.labels.group === group && v.labels.topic === topic && v.labels.partition === partition,
+    );
   }
 
   metrics(): Promise<string> {

@@ -1,4 +1,4 @@
-export { type DeadLetterOptions, DeadLetterError, deadLetter } from './dead-letter/dead-letter.js';
+export { DeadLetterError, type DeadLetterOptions, deadLetter } from './dead-letter/dead-letter.js';
 export { DlqHeader, dlqHeaders } from './dead-letter/dlq-headers.js';
 export { type DefaultStackOptions, defaultMiddleware } from './default-stack.js';
 export { IdempotencyBusyError, type IdempotencyOptions, idempotent } from './idempotency/idempotent.js';
@@ -7,7 +7,12 @@ export { RedisIdempotencyStore } from './idempotency/redis-store.js';
 export type { ClaimResult, IdempotencyStore } from './idempotency/store.js';
 export { type LoggingOptions, logging } from './logging.js';
 export { registerProducer } from './producer/register.js';
-export { ProduceError, type ProducerRecord, TributaryProducer, type TributaryProducerConfig } from './producer/tributary-producer.js';
+export {
+  ProduceError,
+  type ProducerRecord,
+  TributaryProducer,
+  type TributaryProducerConfig,
+} from './producer/tributary-producer.js';
 export { type BackoffOptions, backoffDelay } from './retry/backoff.js';
 export { defaultRetryable, RETRY_EXHAUSTED, type RetryOptions, retry } from './retry/retry.js';
 export { type TracingOptions, tracing } from './tracing.js';

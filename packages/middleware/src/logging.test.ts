@@ -41,5 +41,5 @@ test('slow handlers get one warning; failures one error line with the error', as
   await assert.rejects(logging({ logger })(fakeContext(), async () => Promise.reject(new Error('boom'))));
   const errors = lines.filter((l) => l.level === 50);
   assert.equal(errors.length, 1);
-  assert.equal((errors[0]?.err as { message: string }).message, 'boom');
+  assert.equal((errors[0] as { err: { message: string } }).err.message, 'boom');
 });

@@ -32,12 +32,18 @@ export function logging(options: LoggingOptions = {}): MiddlewareFn {
     try {
       await next();
     } catch (err) {
-      ctx.logger.error({ err, attempt: ctx.attempt, durationMs: Math.round(performance.now() - started) }, `${ctx.handler} failed`);
+      ctx.logger.error(
+        { err, attempt: ctx.attempt, durationMs: Math.round(performance.now() - started) },
+        `${ctx.handler} failed`,
+      );
       throw err;
     }
     const durationMs = performance.now() - started;
     if (durationMs > slowHandlerMs) {
-      ctx.logger.warn({ durationMs: Math.round(durationMs), slowHandlerMs }, `slow handler: ${ctx.handler} took ${Math.round(durationMs)} ms`);
+      ctx.logger.warn(
+        { durationMs: Math.round(durationMs), slowHandlerMs },
+        `slow handler: ${ctx.handler} took ${Math.round(durationMs)} ms`,
+      );
     } else if (logEachMessage) {
       ctx.logger.debug({ durationMs, outcome: ctx.outcome ?? 'done' }, 'processed');
     }

@@ -21,15 +21,18 @@ export async function withConsumer<T>(
 }
 
 export async function partitionCount(bootstrapServers: string, topic: string): Promise<number> {
-  return withConsumer(bootstrapServers, 'tributary-testing-metadata', (consumer) =>
-    new Promise<number>((resolve, reject) =>
-      consumer.getMetadata({ topic, timeout: 10_000 }, (err, metadata) => {
-        if (err) return reject(new Error(`metadata of ${topic}: ${err.message}`));
-        const found = metadata.topics.find((t) => t.name === topic);
-        if (!found || found.partitions.length === 0) return reject(new Error(`topic ${topic} not found`));
-        resolve(found.partitions.length);
-      }),
-    ),
+  return withConsumer(
+    bootstrapServers,
+    'tributary-testing-metadata',
+    (consumer) =>
+      new Promise<number>((resolve, reject) =>
+        consumer.getMetadata({ topic, timeout: 10_000 }, (err, metadata) => {
+          if (err) return reject(new Error(`metadata of ${topic}: ${err.message}`));
+          const found = metadata.topics.find((t) => t.name === topic);
+          if (!found || found.partitions.length === 0) return reject(new Error(`topic ${topic} not found`));
+          resolve(found.partitions.length);
+        }),
+      ),
   );
 }
 
@@ -42,7 +45,9 @@ export async function endOffsets(bootstrapServers: string, topic: string, partit
         (_, partition) =>
           new Promise<number>((resolve, reject) =>
             consumer.queryWatermarkOffsets(topic, partition, 10_000, (err, offsets) =>
-              err ? reject(new Error(`watermarks of ${topic}/${partition}: ${err.message}`)) : resolve(offsets.highOffset),
+              err
+                ? reject(new Error(`watermarks of ${topic}/${partition}: ${err.message}`))
+                : resolve(offsets.highOffset),
             ),
           ),
       ),
@@ -57,18 +62,22 @@ export async function committedOffsets(
   topic: string,
   partitions: number,
 ): Promise<number[]> {
-  return withConsumer(bootstrapServers, groupId, (consumer) =>
-    new Promise<number[]>((resolve, reject) =>
-      consumer.committed(
-        Array.from({ length: partitions }, (_, partition) => ({ topic, partition })),
-        10_000,
-        (err, result: TopicPartitionOffset[]) => {
-          if (err) return reject(new Error(`committed offsets of ${groupId}: ${err.message}`));
-          const byPartition = new Array<number>(partitions).fill(-1001);
-          for (const tp of result) byPartition[tp.partition] = typeof tp.offset === "number" && tp.offset >= 0 ? tp.offset : -1001;
-          resolve(byPartition);
-        },
+  return withConsumer(
+    bootstrapServers,
+    groupId,
+    (consumer) =>
+      new Promise<number[]>((resolve, reject) =>
+        consumer.committed(
+          Array.from({ length: partitions }, (_, partition) => ({ topic, partition })),
+          10_000,
+          (err, result: TopicPartitionOffset[]) => {
+            if (err) return reject(new Error(`committed offsets of ${groupId}: ${err.message}`));
+            const byPartition = new Array<number>(partitions).fill(-1001);
+            for (const tp of result)
+              byPartition[tp.partition] = typeof tp.offset === 'number' && tp.offset >= 0 ? tp.offset : -1001;
+            resolve(byPartition);
+          },
+        ),
       ),
-    ),
   );
 }

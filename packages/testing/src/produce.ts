@@ -26,14 +26,15 @@ export async function produceMessages(
   count: number,
   options: ProduceOptions = {},
 ): Promise<void> {
-  const build: (i: number) => TestMessage = options.message ?? ((i) => ({ key: `key-${i % 100}`, value: JSON.stringify({ seq: i }) }));
+  const build: (i: number) => TestMessage =
+    options.message ?? ((i) => ({ key: `key-${i % 100}`, value: JSON.stringify({ seq: i }) }));
   const producer = new Producer({
     'bootstrap.servers': bootstrapServers,
     dr_cb: true,
     'linger.ms': 5,
     'batch.size': 1_000_000,
     'enable.idempotence': true,
-    'log_level': 3,
+    log_level: 3,
     ...options.rdkafka,
   } as never);
   await new Promise<void>((resolve, reject) =>

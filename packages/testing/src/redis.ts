@@ -40,13 +40,24 @@ function ping(port: number): Promise<boolean> {
  * loopback port, without persistence. `REDIS_URL` wins when set (a real Redis).
  */
 export async function startTestRedis(binary = '/usr/bin/redis-server'): Promise<TestRedis> {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, port: Number(new URL(process.env.REDIS_URL).port || 6379), stop: async () => {} };
+  if (process.env.REDIS_URL)
+    return {
+      url: process.env.REDIS_URL,
+      port: Number(new URL(process.env.REDIS_URL).port || 6379),
+      stop: async () => {},
+    };
   const port = await freePort();
-  const child: ChildProcess = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child: ChildProcess = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const spawnError = new Promise<never>((_, reject) => child.once('error', (err) => reject(new Error(`cannot start ${binary}: ${err.message}`))));
+  const spawnError = new Promise<never>((_, reject) =>
+    child.once('error', (err) => reject(new Error(`cannot start ${binary}: ${err.message}`))),
+  );
   const deadline = Date.now() + 10_000;
   for (;;) {
     const up = await Promise.race([ping(port), spawnError]);

@@ -9,7 +9,10 @@ export interface WaitOptions {
  * Polls `condition` until it returns a truthy value, then returns that value. On timeout it
  * throws with `message` and the last value or error seen, so a failing test says what was missing.
  */
-export async function waitUntil<T>(condition: () => T | Promise<T>, options: WaitOptions = {}): Promise<NonNullable<T>> {
+export async function waitUntil<T>(
+  condition: () => T | Promise<T>,
+  options: WaitOptions = {},
+): Promise<NonNullable<T>> {
   const { timeoutMs = 30_000, intervalMs = 50 } = options;
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

@@ -67,11 +67,21 @@ test('a 200,000-message backlog with a slow handler: memory stays bounded and th
   }
   const stats = app.stats()[0];
   t.diagnostic(`processed per second: ${samples.join(', ')}; max in memory ${stats?.maxInMemory}; pauses ${paused}`);
-  assert.ok((stats?.maxInMemory ?? Infinity) <= maxInFlight, `pipeline's own peak ${stats?.maxInMemory} ≤ maxInFlight ${maxInFlight}`);
+  assert.ok(
+    (stats?.maxInMemory ?? Infinity) <= maxInFlight,
+    `pipeline's own peak ${stats?.maxInMemory} ≤ maxInFlight ${maxInFlight}`,
+  );
   assert.ok(maxSeen <= maxInFlight);
   assert.ok(paused > 0, 'partitions were paused at the consumer');
-  assert.deepEqual(membershipEvents, [], 'never revoked or lost: the member stayed in the group (max.poll.interval.ms 6 s, one handler took 7 s)');
-  assert.ok(recorder.processed.some((p) => p.partition === 3 && p.offset === 5), 'the 7 s handler finished');
+  assert.deepEqual(
+    membershipEvents,
+    [],
+    'never revoked or lost: the member stayed in the group (max.poll.interval.ms 6 s, one handler took 7 s)',
+  );
+  assert.ok(
+    recorder.processed.some((p) => p.partition === 3 && p.offset === 5),
+    'the 7 s handler finished',
+  );
   assert.ok((samples.at(-1) ?? 0) - (samples.at(-4) ?? 0) > 100, 'still making progress at the end');
   assert.ok((stats?.received ?? 0) < 200_000, 'the backlog was not pulled into memory');
 });

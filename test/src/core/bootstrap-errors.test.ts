@@ -50,7 +50,11 @@ test('an unknown group option on the decorator names the class', async () => {
     @Consume('t')
     async on() {}
   }
-  await rejectsWith(create({ handlers: [Typo] }), TributaryConfigError, /@ConsumerGroup\(typo-group\) on Typo\.maxInflight/);
+  await rejectsWith(
+    create({ handlers: [Typo] }),
+    TributaryConfigError,
+    /@ConsumerGroup\(typo-group\) on Typo\.maxInflight/,
+  );
 });
 
 test('overrides for a group no handler uses are rejected', async () => {
@@ -78,7 +82,11 @@ test('two handlers for one topic in one group name both methods', async () => {
     @Consume(['payments', 'orders'])
     async b() {}
   }
-  await rejectsWith(create({ handlers: [First, Second] }), HandlerRegistrationError, /Second\.b: topic "orders" .*First\.a/);
+  await rejectsWith(
+    create({ handlers: [First, Second] }),
+    HandlerRegistrationError,
+    /Second\.b: topic "orders" .*First\.a/,
+  );
 });
 
 test('an empty topic name names Class.method', async () => {
@@ -87,7 +95,11 @@ test('an empty topic name names Class.method', async () => {
     @Consume('  ')
     async on() {}
   }
-  await rejectsWith(create({ handlers: [Empty] }), HandlerRegistrationError, /Empty\.on: .*topic name must not be empty/);
+  await rejectsWith(
+    create({ handlers: [Empty] }),
+    HandlerRegistrationError,
+    /Empty\.on: .*topic name must not be empty/,
+  );
 });
 
 test('@Consume on something that is not a method names Class.member', async () => {
@@ -97,7 +109,11 @@ test('@Consume on something that is not a method names Class.member', async () =
   }
   // What a JavaScript user (or a cast) can do: decorate a field.
   Consume('orders')(NotMethod.prototype, 'handler', {} as never);
-  await rejectsWith(create({ handlers: [NotMethod] }), HandlerRegistrationError, /NotMethod\.handler: @Consume is on something that is not a method/);
+  await rejectsWith(
+    create({ handlers: [NotMethod] }),
+    HandlerRegistrationError,
+    /NotMethod\.handler: @Consume is on something that is not a method/,
+  );
 });
 
 test('an unknown @Consume option and a class without @ConsumerGroup are named', async () => {
@@ -106,9 +122,17 @@ test('an unknown @Consume option and a class without @ConsumerGroup are named', 
     @Consume({ topic: 'x', retries: 3 } as never)
     async on() {}
   }
-  await rejectsWith(create({ handlers: [BadOption] }), HandlerRegistrationError, /BadOption\.on: @Consume option retries: unknown option/);
+  await rejectsWith(
+    create({ handlers: [BadOption] }),
+    HandlerRegistrationError,
+    /BadOption\.on: @Consume option retries: unknown option/,
+  );
   class Plain {}
-  await rejectsWith(create({ handlers: [Plain] }), HandlerRegistrationError, /Plain: is not decorated with @ConsumerGroup/);
+  await rejectsWith(
+    create({ handlers: [Plain] }),
+    HandlerRegistrationError,
+    /Plain: is not decorated with @ConsumerGroup/,
+  );
 });
 
 test('a valid app is created without touching the network', async () => {

@@ -2,9 +2,16 @@ import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Consume, ConsumerGroup, type Message, type MessageContext, TributaryApp } from '@tributary/core';
-import { committedOffsets, produceMessages, startTestKafka, type TestKafka, uniqueName, waitUntil } from '@tributary/testing';
+import {
+  committedOffsets,
+  produceMessages,
+  startTestKafka,
+  type TestKafka,
+  uniqueName,
+  waitUntil,
+} from '@tributary/testing';
 import { inject } from 'tsyringe';
-import { fastGroup, memberContainer, quietLogger, Recorder, sleep } from './support.js';
+import { fastGroup, memberContainer, Recorder, sleep } from './support.js';
 
 let kafka: TestKafka;
 before(async () => {
@@ -51,7 +58,11 @@ test('out-of-order completion: the committed offset waits for an unfinished mess
   try {
     await waitUntil(() => recorder.processed.length === 99, { message: '99 of 100 done around the held one' });
     await sleep(fastGroup.commitIntervalMs * 4); // several commit rounds pass
-    assert.deepEqual(await committedOffsets(kafka.bootstrapServers, group, topic, 1), [10], 'held at the unfinished offset 10');
+    assert.deepEqual(
+      await committedOffsets(kafka.bootstrapServers, group, topic, 1),
+      [10],
+      'held at the unfinished offset 10',
+    );
     release();
     await waitUntil(async () => (await committedOffsets(kafka.bootstrapServers, group, topic, 1))[0] === 100, {
       message: 'commit reaches 100 once offset 10 finished',
@@ -74,13 +85,17 @@ test('a failing message is never committed past, even when everything after it s
   const app = await startApp(topic, group, recorder);
   app.events.on('message.failed', (e) => failures.push(e.offset));
   try {
-    await waitUntil(() => recorder.processed.length === 59 && failures.length >= 3, { message: '59 done and offset 25 failing repeatedly' });
+    await waitUntil(() => recorder.processed.length === 59 && failures.length >= 3, {
+      message: '59 done and offset 25 failing repeatedly',
+    });
     await sleep(fastGroup.commitIntervalMs * 4);
     assert.deepEqual(await committedOffsets(kafka.bootstrapServers, group, topic, 1), [25]);
     assert.ok(failures.every((o) => o === 25));
     assert.equal(app.stats()[0]?.inMemory, 1, 'only the failing message is still held');
     healthy = true; // the downstream recovers: the core retry gets it through
-    await waitUntil(async () => (await committedOffsets(kafka.bootstrapServers, group, topic, 1))[0] === 60, { message: 'commit passes 25 after recovery' });
+    await waitUntil(async () => (await committedOffsets(kafka.bootstrapServers, group, topic, 1))[0] === 60, {
+      message: 'commit passes 25 after recovery',
+    });
     assert.equal(recorder.distinct(), 60);
   } finally {
     await app.stop();

@@ -11,7 +11,14 @@ import {
   type TopicPartition,
   TributaryApp,
 } from '@tributary/core';
-import { committedOffsets, produceMessages, startTestKafka, type TestKafka, uniqueName, waitUntil } from '@tributary/testing';
+import {
+  committedOffsets,
+  produceMessages,
+  startTestKafka,
+  type TestKafka,
+  uniqueName,
+  waitUntil,
+} from '@tributary/testing';
 
 let kafka: TestKafka;
 before(async () => {

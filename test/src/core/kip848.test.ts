@@ -2,7 +2,15 @@ import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Consume, ConsumerGroup, type Message, type MessageContext, TributaryApp } from '@tributary/core';
-import { committedOffsets, endOffsets, produceMessages, startTestKafka, type TestKafka, uniqueName, waitUntil } from '@tributary/testing';
+import {
+  committedOffsets,
+  endOffsets,
+  produceMessages,
+  startTestKafka,
+  type TestKafka,
+  uniqueName,
+  waitUntil,
+} from '@tributary/testing';
 import { inject } from 'tsyringe';
 import { memberContainer, quietLogger, Recorder } from './support.js';
 
@@ -49,7 +57,10 @@ test('KIP-848 (groupProtocol consumer): a joining member gets partitions within 
   const joinedAt = Date.now();
   const b = await start('b');
   try {
-    await waitUntil(() => recorder.processed.some((p) => p.member === 'b'), { timeoutMs: 15_000, message: 'b processing' });
+    await waitUntil(() => recorder.processed.some((p) => p.member === 'b'), {
+      timeoutMs: 15_000,
+      message: 'b processing',
+    });
     const handover = Date.now() - joinedAt;
     assert.ok(handover < 5_000, `b took over partitions in ${handover} ms`);
     await waitUntil(() => recorder.distinct() >= total, { timeoutMs: 60_000, message: 'all messages' });
@@ -57,5 +68,8 @@ test('KIP-848 (groupProtocol consumer): a joining member gets partitions within 
     await Promise.all([a.stop(), b.stop()]);
   }
   assert.deepEqual(recorder.duplicates(), []);
-  assert.deepEqual(await committedOffsets(kafka.bootstrapServers, group, topic, 6), await endOffsets(kafka.bootstrapServers, topic, 6));
+  assert.deepEqual(
+    await committedOffsets(kafka.bootstrapServers, group, topic, 6),
+    await endOffsets(kafka.bootstrapServers, topic, 6),
+  );
 });

@@ -47,7 +47,10 @@ test('partition ordering: each partition strictly in order, many partitions in p
   });
   await app.start();
   try {
-    await waitUntil(() => recorder.processed.length >= count, { timeoutMs: 60_000, message: () => `${count} processed (got ${recorder.processed.length})` });
+    await waitUntil(() => recorder.processed.length >= count, {
+      timeoutMs: 60_000,
+      message: () => `${count} processed (got ${recorder.processed.length})`,
+    });
   } finally {
     await app.stop();
   }
@@ -59,8 +62,12 @@ test('partition ordering: each partition strictly in order, many partitions in p
     for (let i = 1; i < offsets.length; i++) {
       assert.ok((offsets[i] as number) > (offsets[i - 1] as number), `partition ${partition} out of order at ${i}`);
     }
-    assert.ok(Math.max(...[...recorder.maxActiveByPartition.entries()].filter(([k]) => k.endsWith(`/${partition}`)).map(([, v]) => v)) === 1,
-      `partition ${partition} never ran two handlers at once`);
+    assert.ok(
+      Math.max(
+        ...[...recorder.maxActiveByPartition.entries()].filter(([k]) => k.endsWith(`/${partition}`)).map(([, v]) => v),
+      ) === 1,
+      `partition ${partition} never ran two handlers at once`,
+    );
   }
   assert.ok(recorder.maxActive > 1, `partitions ran in parallel (max ${recorder.maxActive} at once)`);
 });
@@ -94,12 +101,19 @@ test('key ordering: per-key order holds while one partition runs keys concurrent
   for (const p of recorder.processed) seqByKey.set(p.key as string, [...(seqByKey.get(p.key as string) ?? []), p.seq]);
   assert.equal(seqByKey.size, 40);
   for (const [key, seqs] of seqByKey) {
-    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), `key ${key} in order`);
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((a, b) => a - b),
+      `key ${key} in order`,
+    );
     assert.equal(seqs.length, count / 40);
   }
   const overlap = recorder.maxActiveByPartition.get(`${topic}/0`) ?? 0;
   assert.ok(overlap > 1, `one partition ran several keys at once (max ${overlap})`);
   // Completion order differs from offset order: keys really overtook each other.
   const offsets = recorder.processed.map((p) => p.offset);
-  assert.notDeepEqual(offsets, [...offsets].sort((a, b) => a - b));
+  assert.notDeepEqual(
+    offsets,
+    [...offsets].sort((a, b) => a - b),
+  );
 });

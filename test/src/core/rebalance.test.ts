@@ -2,7 +2,15 @@ import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Consume, ConsumerGroup, type Message, type MessageContext, TributaryApp } from '@tributary/core';
-import { committedOffsets, endOffsets, produceMessages, startTestKafka, type TestKafka, uniqueName, waitUntil } from '@tributary/testing';
+import {
+  committedOffsets,
+  endOffsets,
+  produceMessages,
+  startTestKafka,
+  type TestKafka,
+  uniqueName,
+  waitUntil,
+} from '@tributary/testing';
 import { inject } from 'tsyringe';
 import { fastGroup, memberContainer, quietLogger, Recorder } from './support.js';
 
@@ -49,7 +57,9 @@ async function scenario(protocol: 'eager' | 'cooperative') {
     const assignedAt: number[] = [];
     const revoked: Array<{ at: number; partitions: number[] }> = [];
     app.events.on('partitions.assigned', () => assignedAt.push(Date.now()));
-    app.events.on('partitions.revoked', (e) => revoked.push({ at: Date.now(), partitions: e.partitions.map((p) => p.partition) }));
+    app.events.on('partitions.revoked', (e) =>
+      revoked.push({ at: Date.now(), partitions: e.partitions.map((p) => p.partition) }),
+    );
     await app.start();
     return { app, assignedAt, revoked };
   };
@@ -69,7 +79,10 @@ for (const protocol of ['eager', 'cooperative'] as const) {
           timeoutMs: 30_000,
           message: 'b got partitions and processed',
         });
-        await waitUntil(() => recorder.distinct() >= TOTAL, { timeoutMs: 60_000, message: () => `all ${TOTAL} (have ${recorder.distinct()})` });
+        await waitUntil(() => recorder.distinct() >= TOTAL, {
+          timeoutMs: 60_000,
+          message: () => `all ${TOTAL} (have ${recorder.distinct()})`,
+        });
       } finally {
         await Promise.all([a.app.stop(), b.app.stop()]);
       }
@@ -83,13 +96,19 @@ for (const protocol of ['eager', 'cooperative'] as const) {
       if (protocol === 'eager') {
         assert.equal(revokedFromA.size, PARTITIONS, 'eager revokes everything');
       } else {
-        assert.ok(revokedFromA.size > 0 && revokedFromA.size < PARTITIONS, `cooperative moves only some (${[...revokedFromA]})`);
+        assert.ok(
+          revokedFromA.size > 0 && revokedFromA.size < PARTITIONS,
+          `cooperative moves only some (${[...revokedFromA]})`,
+        );
         // Partitions a kept were processed while the group rebalanced (join → b's assignment).
         const window = { from: joinedAt, to: b.assignedAt[0] as number };
         const keptDuring = recorder.processed.filter(
           (p) => p.member === 'a' && !revokedFromA.has(p.partition) && p.endedAt > window.from && p.endedAt < window.to,
         );
-        assert.ok(keptDuring.length > 0, `a kept processing its other partitions during the ${window.to - window.from} ms rebalance`);
+        assert.ok(
+          keptDuring.length > 0,
+          `a kept processing its other partitions during the ${window.to - window.from} ms rebalance`,
+        );
       }
     });
 
@@ -98,14 +117,20 @@ for (const protocol of ['eager', 'cooperative'] as const) {
       const a = await member('a');
       const b = await member('b');
       try {
-        await waitUntil(() => recorder.processed.some((p) => p.member === 'a') && recorder.processed.some((p) => p.member === 'b'), {
-          timeoutMs: 30_000,
-          message: 'both members processing',
-        });
+        await waitUntil(
+          () => recorder.processed.some((p) => p.member === 'a') && recorder.processed.some((p) => p.member === 'b'),
+          {
+            timeoutMs: 30_000,
+            message: 'both members processing',
+          },
+        );
         await waitUntil(() => recorder.processed.length >= 800, { message: 'mid-stream' });
         await b.app.stop();
         const leftAt = Date.now();
-        await waitUntil(() => recorder.distinct() >= TOTAL, { timeoutMs: 60_000, message: () => `all ${TOTAL} (have ${recorder.distinct()})` });
+        await waitUntil(() => recorder.distinct() >= TOTAL, {
+          timeoutMs: 60_000,
+          message: () => `all ${TOTAL} (have ${recorder.distinct()})`,
+        });
         assert.ok(recorder.processed.some((p) => p.member === 'a' && p.startedAt > leftAt));
       } finally {
         await Promise.all([a.app.stop(), b.app.stop()]);

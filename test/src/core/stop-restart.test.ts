@@ -2,7 +2,14 @@ import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Consume, ConsumerGroup, type Message, type MessageContext, TributaryApp } from '@tributary/core';
-import { committedOffsets, produceMessages, startTestKafka, type TestKafka, uniqueName, waitUntil } from '@tributary/testing';
+import {
+  committedOffsets,
+  produceMessages,
+  startTestKafka,
+  type TestKafka,
+  uniqueName,
+  waitUntil,
+} from '@tributary/testing';
 import { inject } from 'tsyringe';
 import { fastGroup, memberContainer, quietLogger, Recorder } from './support.js';
 
@@ -58,7 +65,11 @@ test('stop() during work commits what finished and nothing else; a restart resum
   for (let p = 0; p < partitions; p++) {
     const done = firstRun.filter((r) => r.partition === p).map((r) => r.offset);
     // Everything that ran is contiguous from 0 and the commit is right after it.
-    assert.deepEqual([...done].sort((a, b) => a - b), Array.from({ length: done.length }, (_, i) => i), `partition ${p}: no gaps`);
+    assert.deepEqual(
+      [...done].sort((a, b) => a - b),
+      Array.from({ length: done.length }, (_, i) => i),
+      `partition ${p}: no gaps`,
+    );
     assert.equal(committed[p], done.length, `partition ${p}: commit = one past the last finished offset`);
   }
 

@@ -36,7 +36,10 @@ export class Recorder {
     this.active += 1;
     this.maxActive = Math.max(this.maxActive, this.active);
     this.activeByPartition.set(pk, (this.activeByPartition.get(pk) ?? 0) + 1);
-    this.maxActiveByPartition.set(pk, Math.max(this.maxActiveByPartition.get(pk) ?? 0, this.activeByPartition.get(pk) ?? 0));
+    this.maxActiveByPartition.set(
+      pk,
+      Math.max(this.maxActiveByPartition.get(pk) ?? 0, this.activeByPartition.get(pk) ?? 0),
+    );
     try {
       if (this.failWhen(msg)) throw new Error(`refusing ${msg.topic}/${msg.partition}@${msg.offset}`);
       const delay = this.delayMs(msg);

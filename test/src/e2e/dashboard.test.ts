@@ -17,11 +17,25 @@ let kafka: TestKafka;
 let browser: Browser;
 let dir: string;
 before(async () => {
-  kafka = await startTestKafka({ topics: [{ name: 'task-created', partitions: 6 }, { name: 'task-completed', partitions: 6 }] });
+  kafka = await startTestKafka({
+    topics: [
+      { name: 'task-created', partitions: 6 },
+      { name: 'task-completed', partitions: 6 },
+    ],
+  });
   dir = mkdtempSync(join(tmpdir(), 'dashboard-e2e-'));
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 after(async () => {
@@ -62,15 +76,27 @@ async function tableOnPage(page: Page) {
     rows.map((row) => {
       const cell = (f: string) => (row.querySelector(`[data-field="${f}"]`) as HTMLElement).textContent ?? '';
       const num = (f: string) => (cell(f) === '-' ? null : Number(cell(f).replace(/,/g, '')));
-      return { partition: (row as HTMLElement).dataset.partition as string, current: num('current'), end: num('end'), lag: num('lag'), owner: cell('owner') };
+      return {
+        partition: (row as HTMLElement).dataset.partition as string,
+        current: num('current'),
+        end: num('end'),
+        lag: num('lag'),
+        owner: cell('owner'),
+      };
     }),
   );
 }
 
-test('the dashboard shows the broker\'s offsets, the owners, a rebalance on the timeline, and findings', async (t) => {
+test("the dashboard shows the broker's offsets, the owners, a rebalance on the timeline, and findings", async (t) => {
   const [portA, portB] = await Promise.all([freePort(), freePort()]);
   const producing = new AbortController();
-  const producer = produceTasks({ brokers: kafka.bootstrapServers, rate: 400, durationMs: 60_000, signal: producing.signal, seed: 3 });
+  const producer = produceTasks({
+    brokers: kafka.bootstrapServers,
+    rate: 400,
+    durationMs: 60_000,
+    signal: producing.signal,
+    seed: 3,
+  });
   const a = await service('instance-a', portA);
   let b: RunningService | undefined;
   const dashboard = await startDashboard({
@@ -83,16 +109,26 @@ test('the dashboard shows the broker\'s offsets, the owners, a rebalance on the 
   try {
     await page.goto(dashboard.url);
     await page.waitForSelector('#partitions tbody tr[data-partition="task-created/5"]', { timeout: 20_000 });
-    await waitUntil(async () => (await tableOnPage(page)).every((r) => r.owner === 'instance-a'), { message: 'instance-a owns everything', timeoutMs: 20_000 });
+    await waitUntil(async () => (await tableOnPage(page)).every((r) => r.owner === 'instance-a'), {
+      message: 'instance-a owns everything',
+      timeoutMs: 20_000,
+    });
 
     b = await service('instance-b', portB);
     await page.waitForSelector('#rebalances li.rebalance', { timeout: 30_000 });
     // Cooperative rebalancing revokes first and assigns in a second round: wait for the hand-over.
-    await page.waitForFunction(() => /instance-a → instance-b/.test(document.querySelector('#rebalances')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => /instance-a → instance-b/.test(document.querySelector('#rebalances')?.textContent ?? ''),
+      undefined,
+      { timeout: 30_000 },
+    );
     const timeline = await page.textContent('#rebalances');
     assert.match(timeline ?? '', /task-(created|completed)\/\d: instance-a → instance-b/);
     assert.match(timeline ?? '', /\(pause \d+(\.\d)? s\)/);
-    await waitUntil(async () => new Set((await tableOnPage(page)).map((r) => r.owner)).size === 2, { message: 'both instances own partitions', timeoutMs: 20_000 });
+    await waitUntil(async () => new Set((await tableOnPage(page)).map((r) => r.owner)).size === 2, {
+      message: 'both instances own partitions',
+      timeoutMs: 20_000,
+    });
     await page.waitForTimeout(2_500); // a few points on the chart
     mkdirSync(screenshots, { recursive: true });
     await page.screenshot({ path: join(screenshots, 'dashboard.png') });
@@ -107,7 +143,10 @@ test('the dashboard shows the broker\'s offsets, the owners, a rebalance on the 
     await page.waitForFunction((at) => Number(document.body.dataset.at) > at + 1200, frozenAt, { timeout: 15_000 });
     const rows = await tableOnPage(page);
     for (const topic of ['task-created', 'task-completed']) {
-      const [committed, ends] = await Promise.all([committedOffsets(kafka.bootstrapServers, 'notification-service', topic, 6), endOffsets(kafka.bootstrapServers, topic, 6)]);
+      const [committed, ends] = await Promise.all([
+        committedOffsets(kafka.bootstrapServers, 'notification-service', topic, 6),
+        endOffsets(kafka.bootstrapServers, topic, 6),
+      ]);
       for (let p = 0; p < 6; p++) {
         const row = rows.find((r) => r.partition === `${topic}/${p}`);
         assert.ok(row, `${topic}/${p} on the page`);
@@ -117,7 +156,10 @@ test('the dashboard shows the broker\'s offsets, the owners, a rebalance on the 
       }
     }
     const total = Number(((await page.textContent('#total-lag')) ?? '').replace(/,/g, ''));
-    assert.equal(total, rows.reduce((n, r) => n + (r.lag ?? 0), 0));
+    assert.equal(
+      total,
+      rows.reduce((n, r) => n + (r.lag ?? 0), 0),
+    );
     assert.ok(total > 0, 'the backlog shows as lag');
   } finally {
     producing.abort();

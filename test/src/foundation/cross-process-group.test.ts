@@ -3,7 +3,14 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { committedOffsets, endOffsets, produceMessages, startTestKafka, type TestKafka, uniqueName } from '@tributary/testing';
+import {
+  committedOffsets,
+  endOffsets,
+  produceMessages,
+  startTestKafka,
+  type TestKafka,
+  uniqueName,
+} from '@tributary/testing';
 
 const run = promisify(execFile);
 

@@ -6,7 +6,15 @@ import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { Consume, ConsumerGroup, type Message, TributaryApp } from '@tributary/core';
 import { startHealthServer, TributaryMetrics } from '@tributary/metrics';
-import { committedOffsets, endOffsets, produceMessages, startTestKafka, type TestKafka, uniqueName, withConsumer } from '@tributary/testing';
+import {
+  committedOffsets,
+  endOffsets,
+  produceMessages,
+  startTestKafka,
+  type TestKafka,
+  uniqueName,
+  withConsumer,
+} from '@tributary/testing';
 
 const run = promisify(execFile);
 const cli = join(__dirname, '..', '..', '..', 'packages', 'cli', 'dist', 'bin.js');
@@ -26,19 +34,27 @@ test('tributary lag prints the broker\'s committed and end offsets, "-" where no
   const topic = uniqueName('lag');
   const group = uniqueName('g');
   await kafka.createTopic({ name: topic, partitions: 3 });
-  await produceMessages(kafka.bootstrapServers, topic, 300, { message: (i) => ({ key: null, partition: i % 3, value: String(i) }) });
+  await produceMessages(kafka.bootstrapServers, topic, 300, {
+    message: (i) => ({ key: null, partition: i % 3, value: String(i) }),
+  });
   await withConsumer(kafka.bootstrapServers, group, async (consumer) => {
     consumer.commitSync([
       { topic, partition: 0, offset: 40 },
       { topic, partition: 1, offset: 100 },
     ]);
   });
-  const [committed, ends] = await Promise.all([committedOffsets(kafka.bootstrapServers, group, topic, 3), endOffsets(kafka.bootstrapServers, topic, 3)]);
+  const [committed, ends] = await Promise.all([
+    committedOffsets(kafka.bootstrapServers, group, topic, 3),
+    endOffsets(kafka.bootstrapServers, topic, 3),
+  ]);
   assert.deepEqual(committed, [40, 100, -1001]);
 
   const json = await tributary(['lag', '--brokers', kafka.bootstrapServers, '--group', group, '--json']);
   assert.equal(json.code, 0, json.stderr);
-  const parsed = JSON.parse(json.stdout) as { totalLag: number; rows: Array<{ partition: number; currentOffset: number | null; logEndOffset: number; lag: number | null }> };
+  const parsed = JSON.parse(json.stdout) as {
+    totalLag: number;
+    rows: Array<{ partition: number; currentOffset: number | null; logEndOffset: number; lag: number | null }>;
+  };
   assert.deepEqual(
     parsed.rows.map((r) => [r.partition, r.currentOffset, r.logEndOffset, r.lag]),
     [
@@ -50,9 +66,32 @@ test('tributary lag prints the broker\'s committed and end offsets, "-" where no
   assert.equal(parsed.totalLag, (ends[0] as number) - 40);
 
   const table = await tributary(['lag', '--brokers', kafka.bootstrapServers, '--group', group, '--topic', topic]);
-  const lines = table.stdout.trim().split('\n').map((l) => l.split(/\s+/));
-  assert.deepEqual(lines[0], ['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID']);
-  assert.deepEqual(lines[1], [group, topic, '0', '40', String(ends[0]), String((ends[0] as number) - 40), '-', '-', '-']);
+  const lines = table.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.split(/\s+/));
+  assert.deepEqual(lines[0], [
+    'GROUP',
+    'TOPIC',
+    'PARTITION',
+    'CURRENT-OFFSET',
+    'LOG-END-OFFSET',
+    'LAG',
+    'CONSUMER-ID',
+    'HOST',
+    'CLIENT-ID',
+  ]);
+  assert.deepEqual(lines[1], [
+    group,
+    topic,
+    '0',
+    '40',
+    String(ends[0]),
+    String((ends[0] as number) - 40),
+    '-',
+    '-',
+    '-',
+  ]);
   assert.deepEqual(lines[3]?.slice(0, 6), [group, topic, '2', '-', String(ends[2]), '-']);
   assert.deepEqual(lines[4], ['TOTAL', String((ends[0] as number) - 40)]);
 });
@@ -60,7 +99,10 @@ test('tributary lag prints the broker\'s committed and end offsets, "-" where no
 test('unknown group, unknown topic and unreachable brokers: one line, exit code 2', async () => {
   const cases: Array<[string[], RegExp]> = [
     [['lag', '--brokers', kafka.bootstrapServers, '--group', 'nobody-here'], /unknown group nobody-here/],
-    [['lag', '--brokers', kafka.bootstrapServers, '--group', 'g', '--topic', 'no-such-topic-xyz'], /unknown topic no-such-topic-xyz/],
+    [
+      ['lag', '--brokers', kafka.bootstrapServers, '--group', 'g', '--topic', 'no-such-topic-xyz'],
+      /unknown topic no-such-topic-xyz/,
+    ],
     [['lag', '--brokers', '127.0.0.1:1', '--group', 'g', '--timeout', '1000'], /cannot reach brokers 127.0.0.1:1/],
   ];
   for (const [args, message] of cases) {
@@ -77,7 +119,9 @@ function keepProducing(topic: string, perBurst: number, partitions: number) {
   const done = (async () => {
     let n = 0;
     while (running) {
-      await produceMessages(kafka.bootstrapServers, topic, perBurst, { message: (i) => ({ key: null, partition: (n + i) % partitions, value: JSON.stringify({ n: n + i }) }) });
+      await produceMessages(kafka.bootstrapServers, topic, perBurst, {
+        message: (i) => ({ key: null, partition: (n + i) % partitions, value: JSON.stringify({ n: n + i }) }),
+      });
       n += perBurst;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -107,10 +151,14 @@ async function appWith(topic: string, group: string, handle: (msg: Message) => P
   metrics.attach(app);
   const http = await startHealthServer(app, metrics, { port: 0 });
   await app.start();
-  return { app, url: `http://127.0.0.1:${http.port}/metrics`, stop: async () => {
-    await app.stop();
-    await http.close();
-  } };
+  return {
+    app,
+    url: `http://127.0.0.1:${http.port}/metrics`,
+    stop: async () => {
+      await app.stop();
+      await http.close();
+    },
+  };
 }
 
 test('tributary diagnose names a hot partition: one stuck partition grows while the others keep up', async () => {
@@ -123,7 +171,18 @@ test('tributary diagnose names a hot partition: one stuck partition grows while 
   });
   try {
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const result = await tributary(['diagnose', '--brokers', kafka.bootstrapServers, '--group', group, '--metrics', service.url, '--window', '4', '--json']);
+    const result = await tributary([
+      'diagnose',
+      '--brokers',
+      kafka.bootstrapServers,
+      '--group',
+      group,
+      '--metrics',
+      service.url,
+      '--window',
+      '4',
+      '--json',
+    ]);
     assert.equal(result.code, 0, result.stderr);
     const findings = JSON.parse(result.stdout) as Array<{ id: string; evidence: string[] }>;
     const hot = findings.find((f) => f.id === 'hot-partition');
@@ -143,7 +202,17 @@ test('tributary diagnose names slow processing with the handler p99 from metrics
   const service = await appWith(topic, group, () => new Promise((resolve) => setTimeout(resolve, 150)));
   try {
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const result = await tributary(['diagnose', '--brokers', kafka.bootstrapServers, '--group', group, '--metrics', service.url, '--window', '4']);
+    const result = await tributary([
+      'diagnose',
+      '--brokers',
+      kafka.bootstrapServers,
+      '--group',
+      group,
+      '--metrics',
+      service.url,
+      '--window',
+      '4',
+    ]);
     assert.equal(result.code, 0, result.stderr);
     // p99 is estimated from histogram buckets (0.1 s, 0.25 s), so it lands between them.
     const p99 = Number(/\[CRITICAL\] Slow processing: handler p99 (\d+) ms > 100 ms/.exec(result.stdout)?.[1]);

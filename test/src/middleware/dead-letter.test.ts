@@ -4,7 +4,16 @@ import { after, before, test } from 'node:test';
 import { ApiKey, KafkaErrorCode } from '@tributary/broker';
 import { Consume, ConsumerGroup, type Message, TributaryApp } from '@tributary/core';
 import { DlqHeader, deadLetter, retry, TributaryProducer } from '@tributary/middleware';
-import { committedOffsets, endOffsets, produceMessages, readTopic, startTestKafka, type TestKafka, uniqueName, waitUntil } from '@tributary/testing';
+import {
+  committedOffsets,
+  endOffsets,
+  produceMessages,
+  readTopic,
+  startTestKafka,
+  type TestKafka,
+  uniqueName,
+  waitUntil,
+} from '@tributary/testing';
 import { z } from 'zod';
 
 let kafka: TestKafka;
@@ -13,7 +22,12 @@ before(async () => {
 });
 after(() => kafka.stop());
 
-const fast = { sessionTimeoutMs: 3000, heartbeatIntervalMs: 300, commitIntervalMs: 100, retryBackoffMs: { initial: 50, max: 200 } };
+const fast = {
+  sessionTimeoutMs: 3000,
+  heartbeatIntervalMs: 300,
+  commitIntervalMs: 100,
+  retryBackoffMs: { initial: 50, max: 200 },
+};
 const header = (headers: unknown, name: string) =>
   (headers as Array<Record<string, Buffer>>).find((h) => name in h)?.[name]?.toString();
 
@@ -35,7 +49,11 @@ test('a poison message among 1,000 lands on <topic>.dlq after maxAttempts; the o
   const group = uniqueName('g');
   await kafka.createTopic({ name: topic, partitions: 1 });
   await produceMessages(kafka.bootstrapServers, topic, 1000, {
-    message: (i) => ({ key: `task-${i}`, value: JSON.stringify({ seq: i, poison: i === 500 }), headers: [{ origin: `producer-${i}` }] }),
+    message: (i) => ({
+      key: `task-${i}`,
+      value: JSON.stringify({ seq: i, poison: i === 500 }),
+      headers: [{ origin: `producer-${i}` }],
+    }),
   });
   const processed: number[] = [];
   const attempts: number[] = [];
@@ -61,7 +79,11 @@ test('a poison message among 1,000 lands on <topic>.dlq after maxAttempts; the o
     await running.stop();
     await producer.disconnect();
   }
-  assert.deepEqual(processed, [...Array(1000).keys()].filter((i) => i !== 500), 'in order, all but the poison');
+  assert.deepEqual(
+    processed,
+    [...Array(1000).keys()].filter((i) => i !== 500),
+    'in order, all but the poison',
+  );
   assert.deepEqual(attempts, [500, 500, 500, 500], 'maxAttempts tries');
   const [dead] = await readTopic(kafka.bootstrapServers, `${topic}.dlq`, 1);
   assert.ok(dead);
@@ -87,7 +109,10 @@ test('a validation failure goes to the DLQ without retries; valid messages arriv
   await produceMessages(kafka.bootstrapServers, topic, 3, {
     message: (i) => ({
       key: `t${i}`,
-      value: i === 1 ? JSON.stringify({ taskId: 't1', title: '' }) : JSON.stringify({ taskId: `t${i}`, title: `Task ${i}`, dueAt: '2026-12-01T00:00:00Z' }),
+      value:
+        i === 1
+          ? JSON.stringify({ taskId: 't1', title: '' })
+          : JSON.stringify({ taskId: `t${i}`, title: `Task ${i}`, dueAt: '2026-12-01T00:00:00Z' }),
     }),
   });
   const received: Array<z.infer<typeof TaskCreated>> = [];
@@ -122,7 +147,9 @@ test('a failed DLQ write keeps the message uncommitted; after the broker recover
   const group = uniqueName('g');
   await kafka.createTopic({ name: topic, partitions: 1 });
   await kafka.createTopic({ name: `${topic}.dlq`, partitions: 1 });
-  await produceMessages(kafka.bootstrapServers, topic, 10, { message: (i) => ({ key: null, value: JSON.stringify({ seq: i }) }) });
+  await produceMessages(kafka.bootstrapServers, topic, 10, {
+    message: (i) => ({ key: null, value: JSON.stringify({ seq: i }) }),
+  });
   const processed: number[] = [];
   @ConsumerGroup(group)
   class Handler {
@@ -141,7 +168,10 @@ test('a failed DLQ write keeps the message uncommitted; after the broker recover
   const failures: string[] = [];
   running.events.on('message.failed', (e) => failures.push(e.error.name));
   try {
-    await waitUntil(() => failures.filter((n) => n === 'DeadLetterError').length >= 2, { message: 'DLQ writes failing', timeoutMs: 20_000 });
+    await waitUntil(() => failures.filter((n) => n === 'DeadLetterError').length >= 2, {
+      message: 'DLQ writes failing',
+      timeoutMs: 20_000,
+    });
     assert.deepEqual(processed, [0, 1, 2], 'the partition holds at the message');
     assert.deepEqual(await committedOffsets(kafka.bootstrapServers, group, topic, 1), [3], 'not committed past it');
     await broker.clearErrors(ApiKey.Produce);

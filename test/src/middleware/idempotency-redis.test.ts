@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Consume, ConsumerGroup, type Message, type MessageContext, type Next, TributaryApp } from '@tributary/core';
 import { idempotent, RedisIdempotencyStore } from '@tributary/middleware';
-import { produceMessages, startTestKafka, startTestRedis, type TestKafka, type TestRedis, uniqueName, waitUntil } from '@tributary/testing';
+import {
+  produceMessages,
+  startTestKafka,
+  startTestRedis,
+  type TestKafka,
+  type TestRedis,
+  uniqueName,
+  waitUntil,
+} from '@tributary/testing';
 import { Redis } from 'ioredis';
 
 let kafka: TestKafka;
@@ -23,7 +31,10 @@ test('with the Redis store, the same event delivered twice to two app instances 
   for (const [instance, topic] of Object.entries(topics)) {
     await kafka.createTopic({ name: topic, partitions: 1 });
     await produceMessages(kafka.bootstrapServers, topic, events, {
-      message: (i) => ({ key: null, value: JSON.stringify({ eventId: `evt-${instance === 'a' ? i : events - 1 - i}` }) }),
+      message: (i) => ({
+        key: null,
+        value: JSON.stringify({ eventId: `evt-${instance === 'a' ? i : events - 1 - i}` }),
+      }),
     });
   }
   const sideEffects: Array<{ eventId: string; instance: string }> = [];
@@ -50,9 +61,16 @@ test('with the Redis store, the same event delivered twice to two app instances 
           await next();
           if (ctx.outcome === 'skipped') skipped.push((ctx.message.value as { eventId: string }).eventId);
         },
-        idempotent<{ eventId: string }>({ key: (m) => m.value.eventId, store: new RedisIdempotencyStore(client), leaseMs: 5_000, owner: instance }),
+        idempotent<{ eventId: string }>({
+          key: (m) => m.value.eventId,
+          store: new RedisIdempotencyStore(client),
+          leaseMs: 5_000,
+          owner: instance,
+        }),
       ],
-      groups: { [group]: { sessionTimeoutMs: 3000, heartbeatIntervalMs: 300, retryBackoffMs: { initial: 20, max: 100 } } },
+      groups: {
+        [group]: { sessionTimeoutMs: 3000, heartbeatIntervalMs: 300, retryBackoffMs: { initial: 20, max: 100 } },
+      },
       handleSignals: false,
       logger: { level: 'fatal' },
     });
@@ -72,7 +90,11 @@ test('with the Redis store, the same event delivered twice to two app instances 
   const perEvent = new Map<string, number>();
   for (const e of sideEffects) perEvent.set(e.eventId, (perEvent.get(e.eventId) ?? 0) + 1);
   assert.equal(perEvent.size, events, 'every event had its side effect');
-  assert.deepEqual([...perEvent.values()].filter((n) => n > 1), [], 'and none twice');
+  assert.deepEqual(
+    [...perEvent.values()].filter((n) => n > 1),
+    [],
+    'and none twice',
+  );
   assert.equal(skipped.length, events, 'every second delivery was skipped');
   const instances = new Set(sideEffects.map((e) => e.instance));
   assert.equal(instances.size, 2, 'both instances did work');

@@ -1,8 +1,24 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Consume, ConsumerGroup, type Message, type MessageContext, type MiddlewareClass, type Next, TributaryApp, UseMiddleware } from '@tributary/core';
-import { committedOffsets, produceMessages, startTestKafka, type TestKafka, uniqueName, waitUntil } from '@tributary/testing';
+import {
+  Consume,
+  ConsumerGroup,
+  type Message,
+  type MessageContext,
+  type MiddlewareClass,
+  type Next,
+  TributaryApp,
+  UseMiddleware,
+} from '@tributary/core';
+import {
+  committedOffsets,
+  produceMessages,
+  startTestKafka,
+  type TestKafka,
+  uniqueName,
+  waitUntil,
+} from '@tributary/testing';
 import { injectable } from 'tsyringe';
 
 let kafka: TestKafka;
@@ -15,7 +31,9 @@ test('middleware runs app → group → handler, around the handler; a short-cir
   const topic = uniqueName('orders');
   const group = uniqueName('g');
   await kafka.createTopic({ name: topic, partitions: 1 });
-  await produceMessages(kafka.bootstrapServers, topic, 4, { message: (i) => ({ key: null, value: JSON.stringify({ n: i }) }) });
+  await produceMessages(kafka.bootstrapServers, topic, 4, {
+    message: (i) => ({ key: null, value: JSON.stringify({ n: i }) }),
+  });
   const trace: string[] = [];
   const mark =
     (name: string) =>
@@ -66,7 +84,24 @@ test('middleware runs app → group → handler, around the handler; a short-cir
   } finally {
     await app.stop();
   }
-  assert.deepEqual(trace.slice(0, 8), ['app>0', 'group>0', 'handler>0', 'audit(class)>0', 'handle 0', '<handler', '<group', '<app']);
-  assert.deepEqual(trace.slice(8, 15), ['app>1', 'group>1', 'handler>1', 'audit(class)>1', 'skip', '<handler', '<group']);
+  assert.deepEqual(trace.slice(0, 8), [
+    'app>0',
+    'group>0',
+    'handler>0',
+    'audit(class)>0',
+    'handle 0',
+    '<handler',
+    '<group',
+    '<app',
+  ]);
+  assert.deepEqual(trace.slice(8, 15), [
+    'app>1',
+    'group>1',
+    'handler>1',
+    'audit(class)>1',
+    'skip',
+    '<handler',
+    '<group',
+  ]);
   assert.equal(trace.filter((t) => t.startsWith('handle ')).length, 2, 'the handler ran for even messages only');
 });

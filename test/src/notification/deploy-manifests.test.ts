@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseAllDocuments, parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 
 const deploy = join(__dirname, '..', '..', '..', 'deploy');
-const docs = parseAllDocuments(readFileSync(join(deploy, 'k8s', 'notification-service.yaml'), 'utf8')).map((d) => d.toJS());
+const docs = parseAllDocuments(readFileSync(join(deploy, 'k8s', 'notification-service.yaml'), 'utf8')).map((d) =>
+  d.toJS(),
+);
 const kind = (k: string) => docs.find((d) => d?.kind === k);
 
 test('KEDA scales the service 1–5 on the Kafka lag of its group', () => {
@@ -22,9 +24,17 @@ test('KEDA scales the service 1–5 on the Kafka lag of its group', () => {
 
 test('the pod name is the static member id and the grace period exceeds the shutdown timeout', () => {
   const pod = kind('StatefulSet').spec.template.spec;
-  const env = Object.fromEntries(pod.containers[0].env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]));
+  const env = Object.fromEntries(
+    pod.containers[0].env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [
+      e.name,
+      e.value ?? e.valueFrom,
+    ]),
+  );
   assert.deepEqual(env.INSTANCE_ID, { fieldRef: { fieldPath: 'metadata.name' } });
-  assert.ok(pod.terminationGracePeriodSeconds * 1000 > Number(env.SHUTDOWN_TIMEOUT_MS), 'SIGKILL only after a graceful stop had time');
+  assert.ok(
+    pod.terminationGracePeriodSeconds * 1000 > Number(env.SHUTDOWN_TIMEOUT_MS),
+    'SIGKILL only after a graceful stop had time',
+  );
   assert.equal(pod.containers[0].readinessProbe.httpGet.path, '/health/ready');
 });
 

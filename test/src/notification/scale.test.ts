@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type BrokerProcess, startBrokerProcess } from '@tributary/broker';
+import { readNotificationFiles, type ServiceProcess, spawnServiceProcess } from '@tributary/notification-service';
 import { produceTasks } from '@tributary/task-producer';
 import { committedOffsets, endOffsets, waitUntil } from '@tributary/testing';
-import { readNotificationFiles, type ServiceProcess, spawnServiceProcess } from '@tributary/notification-service';
 
 let broker: BrokerProcess;
 let dir: string;
@@ -36,7 +36,14 @@ test('3 service processes, 20,000 events, scaling 1→3→1 while producing: eve
     return instance;
   };
   const first = start('i1');
-  const producing = produceTasks({ brokers: broker.bootstrapServers, rate: 1000, count: 20_000, poisonShare: 0.005, seed: 7, manifest });
+  const producing = produceTasks({
+    brokers: broker.bootstrapServers,
+    rate: 1000,
+    count: 20_000,
+    poisonShare: 0.005,
+    seed: 7,
+    manifest,
+  });
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   const second = start('i2');
   const third = start('i3');
@@ -46,20 +53,32 @@ test('3 service processes, 20,000 events, scaling 1→3→1 while producing: eve
   const produced = await producing;
   t.diagnostic(`produced ${produced.produced} (${produced.poison} malformed) in ${produced.elapsedMs} ms`);
 
-  const events = readFileSync(manifest, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { eventId?: string; poison: boolean });
+  const events = readFileSync(manifest, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { eventId?: string; poison: boolean });
   const expected = new Set(events.filter((e) => !e.poison).map((e) => e.eventId as string));
   assert.equal(events.length, 20_000);
   const files = instances.map((i) => i.file);
   await waitUntil(() => new Set(readNotificationFiles(files).map((n) => n.eventId)).size >= expected.size, {
     timeoutMs: 90_000,
     intervalMs: 500,
-    message: () => `all ${expected.size} notifications (have ${new Set(readNotificationFiles(files).map((n) => n.eventId)).size})`,
+    message: () =>
+      `all ${expected.size} notifications (have ${new Set(readNotificationFiles(files).map((n) => n.eventId)).size})`,
   });
   const notifications = readNotificationFiles(files);
   const counts = new Map<string, number>();
   for (const n of notifications) counts.set(n.eventId, (counts.get(n.eventId) ?? 0) + 1);
-  assert.deepEqual([...counts.entries()].filter(([, c]) => c > 1), [], 'no notification sent twice');
-  assert.deepEqual([...expected].filter((id) => !counts.has(id)), [], 'none missing');
+  assert.deepEqual(
+    [...counts.entries()].filter(([, c]) => c > 1),
+    [],
+    'no notification sent twice',
+  );
+  assert.deepEqual(
+    [...expected].filter((id) => !counts.has(id)),
+    [],
+    'none missing',
+  );
   assert.equal(counts.size, expected.size);
   const byInstance = new Map<string, number>();
   for (const n of notifications) byInstance.set(n.instance, (byInstance.get(n.instance) ?? 0) + 1);
@@ -67,14 +86,21 @@ test('3 service processes, 20,000 events, scaling 1→3→1 while producing: eve
   assert.equal(byInstance.size, 3, 'all three instances worked');
 
   // Malformed events went to the DLQ, and the group's commits reach the end of both topics.
-  await waitUntil(async () => {
-    const [created, ends] = await Promise.all([
-      committedOffsets(broker.bootstrapServers, 'notification-service', 'task-created', 6),
-      endOffsets(broker.bootstrapServers, 'task-created', 6),
-    ]);
-    return created.every((c, p) => c === ends[p]);
-  }, { timeoutMs: 20_000, message: 'commits at the log end' });
+  await waitUntil(
+    async () => {
+      const [created, ends] = await Promise.all([
+        committedOffsets(broker.bootstrapServers, 'notification-service', 'task-created', 6),
+        endOffsets(broker.bootstrapServers, 'task-created', 6),
+      ]);
+      return created.every((c, p) => c === ends[p]);
+    },
+    { timeoutMs: 20_000, message: 'commits at the log end' },
+  );
   const dlq = await endOffsets(broker.bootstrapServers, 'task-created.dlq', 4).catch(() => [] as number[]);
-  assert.equal(dlq.reduce((a, b) => a + b, 0), produced.poison, 'every malformed event dead-lettered');
+  assert.equal(
+    dlq.reduce((a, b) => a + b, 0),
+    produced.poison,
+    'every malformed event dead-lettered',
+  );
   assert.equal(await first.stop(), 0);
 });

@@ -20,7 +20,9 @@ export class WebhookNotifier implements Notifier {
       body: JSON.stringify(n),
       signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]),
     }).catch((err: Error) => {
-      throw new WebhookError(`webhook ${this.url} failed: ${err.name === 'TimeoutError' ? `no answer in ${this.timeoutMs} ms` : err.message}`);
+      throw new WebhookError(
+        `webhook ${this.url} failed: ${err.name === 'TimeoutError' ? `no answer in ${this.timeoutMs} ms` : err.message}`,
+      );
     });
     if (!response.ok) throw new WebhookError(`webhook ${this.url} answered ${response.status}`);
   }

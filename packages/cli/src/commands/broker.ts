@@ -1,10 +1,4 @@
-import {
-  BrokerConfigError,
-  BrokerNativeError,
-  parseTopicSpec,
-  startBroker,
-  type TopicSpec,
-} from '@tributary/broker';
+import { BrokerConfigError, BrokerNativeError, parseTopicSpec, startBroker, type TopicSpec } from '@tributary/broker';
 import type { Command } from 'commander';
 import { exitOnUsageError, UsageError } from '../usage-error.js';
 import { collect } from './common-options.js';

@@ -1,5 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
-import { groupOptionsSchema, type GroupOptions, type Ordering } from '../config/schema.js';
+import { type GroupOptions, groupOptionsSchema, type Ordering } from '../config/schema.js';
 import { validateConfig } from '../config/validate.js';
 import { type Decoder, resolveDecoder, type SchemaLike } from '../decode.js';
 import {
@@ -53,7 +53,11 @@ export function scanHandlers(classes: readonly unknown[], container: DependencyC
     if (typeof group.groupId !== 'string' || group.groupId.trim() === '') {
       throw new HandlerRegistrationError(cls.name, '@ConsumerGroup needs a non-empty group id');
     }
-    const options = validateConfig(groupOptionsSchema, group.options ?? {}, `@ConsumerGroup(${group.groupId}) on ${cls.name}`);
+    const options = validateConfig(
+      groupOptionsSchema,
+      group.options ?? {},
+      `@ConsumerGroup(${group.groupId}) on ${cls.name}`,
+    );
     const consumes = (Reflect.getOwnMetadata(CONSUME_METADATA, cls) ?? []) as ConsumeRecord[];
     if (consumes.length === 0) throw new HandlerRegistrationError(cls.name, 'has no @Consume(topic) method');
 
@@ -76,12 +80,14 @@ export function scanHandlers(classes: readonly unknown[], container: DependencyC
     for (const record of consumes) {
       const name = describe(cls, record.method);
       const method = instance[record.method];
-      if (typeof method !== 'function') throw new HandlerRegistrationError(name, '@Consume is on something that is not a method');
+      if (typeof method !== 'function')
+        throw new HandlerRegistrationError(name, '@Consume is on something that is not a method');
       let spec: ConsumeOptions;
       try {
         spec = validateConfig(consumeOptionsSchema, normalizeConsumeSpec(record.spec), '') as ConsumeOptions;
       } catch (err) {
-        const problem = err instanceof TributaryConfigError ? `@Consume option ${err.key || '(topic)'}: ${err.problem}` : String(err);
+        const problem =
+          err instanceof TributaryConfigError ? `@Consume option ${err.key || '(topic)'}: ${err.problem}` : String(err);
         throw new HandlerRegistrationError(name, problem);
       }
       const topics = spec.topics ?? [spec.topic as string];
@@ -113,7 +119,10 @@ export function scanHandlers(classes: readonly unknown[], container: DependencyC
       const name = describe(cls, record.method);
       const method = instance[record.method];
       if (typeof method !== 'function') throw new HandlerRegistrationError(name, 'partition hook is not a method');
-      definition.hooks[record.kind].push({ name, run: (partitions: unknown[]) => (method as Function).call(instance, partitions) });
+      definition.hooks[record.kind].push({
+        name,
+        run: (partitions: unknown[]) => (method as Function).call(instance, partitions),
+      });
     }
   }
   return [...groups.values()];

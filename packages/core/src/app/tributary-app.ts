@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { Logger, LoggerOptions } from 'pino';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import { type AppConfigInput, appConfigSchema, groupOptionsSchema } from '../config/schema.js';
 import { validateConfig } from '../config/validate.js';
 import { TributaryConfigError } from '../errors.js';
@@ -58,9 +58,14 @@ export class TributaryApp {
     const container: DependencyContainer = parsed.container ?? rootContainer;
     const logger = createLogger(parsed.logger);
     const definitions = scanHandlers(parsed.handlers, container);
-    const unknownOverrides = Object.keys(parsed.groups ?? {}).filter((id) => !definitions.some((d) => d.groupId === id));
+    const unknownOverrides = Object.keys(parsed.groups ?? {}).filter(
+      (id) => !definitions.some((d) => d.groupId === id),
+    );
     if (unknownOverrides.length > 0) {
-      throw new TributaryConfigError(`groups.${unknownOverrides[0]}`, `no handler class uses consumer group "${unknownOverrides[0]}"`);
+      throw new TributaryConfigError(
+        `groups.${unknownOverrides[0]}`,
+        `no handler class uses consumer group "${unknownOverrides[0]}"`,
+      );
     }
     const appMiddleware = resolveMiddleware(parsed.middleware ?? [], container, 'middleware');
     const clientId = parsed.clientId ?? `tributary-${parsed.instanceId ?? hostname()}`;
@@ -74,7 +79,10 @@ export class TributaryApp {
             "'eager' cannot be combined with groupProtocol 'consumer' (KIP-848 is always incremental)",
           );
         }
-        groupLogger.debug({ group: definition.groupId, options: redactConfig(options.rdkafka) }, 'consumer group configured');
+        groupLogger.debug(
+          { group: definition.groupId, options: redactConfig(options.rdkafka) },
+          'consumer group configured',
+        );
         return new GroupConsumer(definition, options, {
           brokers,
           clientId,

@@ -12,7 +12,10 @@ export function validateConfig<S extends z.ZodType>(schema: S, value: unknown, p
   const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((k) => (path ? `${path}.${k}` : k));
-    throw new TributaryConfigError(keys.join(', '), `unknown option (check the spelling; see the README's configuration reference)`);
+    throw new TributaryConfigError(
+      keys.join(', '),
+      `unknown option (check the spelling; see the README's configuration reference)`,
+    );
   }
   throw new TributaryConfigError(path || prefix, `${issue.message}${describeReceived(value, issue.path)}`);
 }

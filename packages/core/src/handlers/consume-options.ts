@@ -21,7 +21,9 @@ export const consumeOptionsSchema = z
     topics: z.array(topicName).min(1).optional(),
     ordering: orderingSchema.optional(),
     decoder: z.union([z.enum(['json', 'string', 'buffer']), functionSchema('a decoder function')]).optional(),
-    schema: z.custom<SchemaLike>((v) => typeof (v as SchemaLike)?.safeParse === 'function', 'expected a zod schema').optional(),
+    schema: z
+      .custom<SchemaLike>((v) => typeof (v as SchemaLike)?.safeParse === 'function', 'expected a zod schema')
+      .optional(),
   })
   .refine((o) => (o.topic === undefined) !== (o.topics === undefined), 'give exactly one of topic or topics');
 

@@ -18,7 +18,11 @@ function isMiddlewareClass(m: unknown): m is new (...args: any[]) => MiddlewareC
 }
 
 /** Turns functions and injectable classes into plain functions, resolving classes once, at bootstrap. */
-export function resolveMiddleware(list: readonly unknown[], container: DependencyContainer, where: string): MiddlewareFn[] {
+export function resolveMiddleware(
+  list: readonly unknown[],
+  container: DependencyContainer,
+  where: string,
+): MiddlewareFn[] {
   return list.map((m, i) => {
     if (isMiddlewareClass(m)) {
       const instance = container.resolve(m);
@@ -29,7 +33,9 @@ export function resolveMiddleware(list: readonly unknown[], container: Dependenc
       const instance = m as MiddlewareClass;
       return (ctx, next) => instance.handle(ctx, next);
     }
-    throw new TypeError(`${where}[${i}] is not a middleware: expected (ctx, next) => Promise<void> or a class with handle()`);
+    throw new TypeError(
+      `${where}[${i}] is not a middleware: expected (ctx, next) => Promise<void> or a class with handle()`,
+    );
   });
 }
 

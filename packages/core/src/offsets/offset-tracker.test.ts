@@ -72,13 +72,10 @@ test('due() only lists partitions whose committable moved past the last committe
   tracker.markDone('t', 1, 100);
 
   const first = tracker.due();
-  assert.deepEqual(
-    sortByPartition(first),
-    [
-      { topic: 't', partition: 0, offset: 1 },
-      { topic: 't', partition: 1, offset: 101 },
-    ],
-  );
+  assert.deepEqual(sortByPartition(first), [
+    { topic: 't', partition: 0, offset: 1 },
+    { topic: 't', partition: 1, offset: 101 },
+  ]);
   tracker.committed(first);
   assert.equal(tracker.committedOffset('t', 0), 1);
   assert.equal(tracker.committedOffset('t', 1), 101);
@@ -357,7 +354,8 @@ test('end to end: random completion across partitions never commits past unfinis
       const due = tracker.due();
       for (const c of due) {
         const stillOpen = open.get(c.partition) as Set<number>;
-        for (const o of stillOpen) assert.ok(o >= c.offset, `commit ${c.offset} of p${c.partition} passes unfinished ${o}`);
+        for (const o of stillOpen)
+          assert.ok(o >= c.offset, `commit ${c.offset} of p${c.partition} passes unfinished ${o}`);
         const previous = lastCommitted.get(c.partition);
         assert.ok(previous === undefined || c.offset > previous, 'due offsets only move forward');
         lastCommitted.set(c.partition, c.offset);

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type BufferState, planBackpressure } from './backpressure.js';
 
-const partition = (p: number, inMemory: number, paused = false): BufferState => ({ tp: { topic: 't', partition: p }, inMemory, paused });
+const partition = (p: number, inMemory: number, paused = false): BufferState => ({
+  tp: { topic: 't', partition: p },
+  inMemory,
+  paused,
+});
 const limits = { maxInFlight: 100, batchSize: 500 };
 
 test('each partition gets an equal share; a full one is paused, the others keep fetching', () => {
@@ -36,7 +40,11 @@ test('with the budget spent everything pauses, and a poll still happens (asking 
 
 test('a poll never asks for more than the room left, so in-memory never passes maxInFlight', () => {
   for (let inMemory = 0; inMemory <= 100; inMemory += 7) {
-    const plan = planBackpressure([partition(0, 0)], inMemory, { maxInFlight: 100, batchSize: 500, maxBufferedPerPartition: 100 });
+    const plan = planBackpressure([partition(0, 0)], inMemory, {
+      maxInFlight: 100,
+      batchSize: 500,
+      maxBufferedPerPartition: 100,
+    });
     if (inMemory < 100) assert.ok(inMemory + plan.fetchAtMost <= 100, `at ${inMemory}: ${plan.fetchAtMost}`);
   }
 });

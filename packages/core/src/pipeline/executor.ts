@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { TributaryEvents } from '../events.js';
 import { HandlerError } from '../errors.js';
+import type { TributaryEvents } from '../events.js';
 import type { MessageContext, MessageOutcome } from '../message.js';
 import type { OffsetTracker } from '../offsets/offset-tracker.js';
 import type { PipelineMessage } from './message-envelope.js';
@@ -109,7 +109,14 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
         if (state.revoking || controller.signal.aborted) return; // not done: the next owner retries it
         const backoff = Math.min(deps.retryBackoffMs.max, deps.retryBackoffMs.initial * 2 ** (ctx.attempt - 1));
         deps.logger.error(
-          { err: cause, topic: message.topic, partition: message.partition, offset: message.offset, attempt: ctx.attempt, retryInMs: backoff },
+          {
+            err: cause,
+            topic: message.topic,
+            partition: message.partition,
+            offset: message.offset,
+            attempt: ctx.attempt,
+            retryInMs: backoff,
+          },
           `${error.message}; its lane holds at this message and retries`,
         );
         await sleep(backoff, state.revokeSignal);

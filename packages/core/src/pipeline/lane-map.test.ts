@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EMPTY, Observable, Subject, config, from, of, throwError } from 'rxjs';
+import { config, EMPTY, from, Observable, of, Subject, throwError } from 'rxjs';
 import { laneMap } from './lane-map.js';
 
 interface Item {
@@ -112,7 +112,13 @@ test('same-lane values run strictly sequentially in arrival order; different lan
   const delays = new Map(input.map((item) => [item.id, 1 + Math.floor(rand() * 6)]));
   const recorder = new Recorder();
   const { state, done } = collect(
-    from(input).pipe(laneMap(laneOf, recorder.project((item) => delays.get(item.id) as number), { concurrency: 10 })),
+    from(input).pipe(
+      laneMap(
+        laneOf,
+        recorder.project((item) => delays.get(item.id) as number),
+        { concurrency: 10 },
+      ),
+    ),
   );
   await done;
 
@@ -147,7 +153,13 @@ test('per-lane ordering holds with values arriving over time and randomized dura
   const lanes = ['k1', 'k2', 'k3', 'k4', 'k5'];
   const durations = new Map<number, number>();
   const { state, done } = collect(
-    source.pipe(laneMap(laneOf, recorder.project((item) => durations.get(item.id) as number), { concurrency: 3 })),
+    source.pipe(
+      laneMap(
+        laneOf,
+        recorder.project((item) => durations.get(item.id) as number),
+        { concurrency: 3 },
+      ),
+    ),
   );
   const sent: Item[] = [];
   for (let id = 0; id < 120; id++) {
@@ -184,7 +196,13 @@ test('the global concurrency limit is never exceeded, and is reached', async () 
       3,
     );
     const { state, done } = collect(
-      from(input).pipe(laneMap(laneOf, recorder.project(() => Math.floor(rand() * 4)), { concurrency })),
+      from(input).pipe(
+        laneMap(
+          laneOf,
+          recorder.project(() => Math.floor(rand() * 4)),
+          { concurrency },
+        ),
+      ),
     );
     await done;
     assert.equal(state.completed, true);
@@ -200,7 +218,15 @@ test('a busy lane does not take a slot: with one hot lane, other lanes use the r
   const input: Item[] = [];
   for (let i = 0; i < 10; i++) input.push({ lane: 'hot', id: i });
   for (let i = 10; i < 14; i++) input.push({ lane: `cold-${i}`, id: i });
-  const { done } = collect(from(input).pipe(laneMap(laneOf, recorder.project(() => 2), { concurrency: 3 })));
+  const { done } = collect(
+    from(input).pipe(
+      laneMap(
+        laneOf,
+        recorder.project(() => 2),
+        { concurrency: 3 },
+      ),
+    ),
+  );
   await done;
   // The 4 cold lanes must not be stuck behind the 10 hot values: they all start before hot #3 does.
   const startOrder = recorder.started.map((item) => item.id);
@@ -493,38 +519,35 @@ test('purge leaves fresh values alone and is a no-op without isStale', async () 
   assert.deepEqual(discarded, []);
 });
 
-test(
-  'purge discards every queued value isStale rejects, not only a stale prefix of the lane',
-  async () => {
-    const gate = deferred();
-    const stale = new Set<number>();
-    const discarded: number[] = [];
-    const purge = new Subject<void>();
-    const source = new Subject<Item>();
-    collect(
-      source.pipe(
-        laneMap(
-          laneOf,
-          async (item) => {
-            if (item.id === 1) await gate.promise;
-          },
-          { concurrency: 4, isStale: (item) => stale.has(item.id), onDiscard: (item) => discarded.push(item.id), purge },
-        ),
+test('purge discards every queued value isStale rejects, not only a stale prefix of the lane', async () => {
+  const gate = deferred();
+  const stale = new Set<number>();
+  const discarded: number[] = [];
+  const purge = new Subject<void>();
+  const source = new Subject<Item>();
+  collect(
+    source.pipe(
+      laneMap(
+        laneOf,
+        async (item) => {
+          if (item.id === 1) await gate.promise;
+        },
+        { concurrency: 4, isStale: (item) => stale.has(item.id), onDiscard: (item) => discarded.push(item.id), purge },
       ),
-    );
-    source.next({ lane: 'a', id: 1 }); // running
-    source.next({ lane: 'a', id: 2 }); // queued, fresh
-    source.next({ lane: 'a', id: 3 }); // queued, will be stale
-    stale.add(3);
-    purge.next();
-    try {
-      assert.deepEqual(discarded, [3], 'value 3 is queued and stale: the purge should discard it now');
-    } finally {
-      gate.resolve();
-      source.complete();
-    }
-  },
-);
+    ),
+  );
+  source.next({ lane: 'a', id: 1 }); // running
+  source.next({ lane: 'a', id: 2 }); // queued, fresh
+  source.next({ lane: 'a', id: 3 }); // queued, will be stale
+  stale.add(3);
+  purge.next();
+  try {
+    assert.deepEqual(discarded, [3], 'value 3 is queued and stale: the purge should discard it now');
+  } finally {
+    gate.resolve();
+    source.complete();
+  }
+});
 
 test('after a purge empties a waiting lane, new values of that lane run once each, in order', async () => {
   const gate = deferred();

@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction, type Subscription, from, type ObservableInput } from 'rxjs';
+import { from, Observable, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
 
 export interface LaneMapOptions<T> {
   /** Most projections running at once across all lanes. */

@@ -46,7 +46,8 @@ export async function revokeFlush(
     for (const state of states) state.abortAll('partition lost');
   } else if ((await Promise.race([idle, delay(options.revokeTimeoutMs)])) === 'timeout') {
     timedOut = true;
-    for (const state of states) state.abortAll(`partition revoked: handler exceeded revokeTimeoutMs=${options.revokeTimeoutMs}`);
+    for (const state of states)
+      state.abortAll(`partition revoked: handler exceeded revokeTimeoutMs=${options.revokeTimeoutMs}`);
     // A handler that honours its signal ends now; one that ignores it cannot hold the group forever.
     await Promise.race([idle, delay(options.abortGraceMs ?? 1_000)]);
   }

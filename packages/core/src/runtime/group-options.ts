@@ -51,14 +51,15 @@ export function consumerConfig(
     'enable.auto.offset.store': false,
     'session.timeout.ms': o.sessionTimeoutMs,
     'max.poll.interval.ms': o.maxPollIntervalMs,
-    'log_level': 4,
+    log_level: 4,
   };
   if (o.groupProtocol === 'consumer') {
     // KIP-848: the broker assigns, incrementally; session and heartbeat are the broker's settings.
     config['group.protocol'] = 'consumer';
     delete config['session.timeout.ms'];
   } else {
-    config['partition.assignment.strategy'] = o.rebalanceProtocol === 'cooperative' ? 'cooperative-sticky' : 'range,roundrobin';
+    config['partition.assignment.strategy'] =
+      o.rebalanceProtocol === 'cooperative' ? 'cooperative-sticky' : 'range,roundrobin';
     if (o.heartbeatIntervalMs) config['heartbeat.interval.ms'] = o.heartbeatIntervalMs;
   }
   if (o.groupInstanceId) config['group.instance.id'] = o.groupInstanceId;

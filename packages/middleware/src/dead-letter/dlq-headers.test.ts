@@ -23,7 +23,9 @@ test('DLQ headers keep the original headers and describe origin and failure', ()
 });
 
 test('the stack is truncated and validation issues travel as JSON', () => {
-  const err = Object.assign(new Error('schema validation failed'), { issues: [{ path: ['title'], message: 'Required' }] });
+  const err = Object.assign(new Error('schema validation failed'), {
+    issues: [{ path: ['title'], message: 'Required' }],
+  });
   err.stack = 'x'.repeat(10_000);
   const headers = dlqHeaders(fakeContext(), err, 500);
   assert.equal(String(headers[DlqHeader.errorStack]).length, 500);

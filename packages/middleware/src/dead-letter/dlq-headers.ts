@@ -28,7 +28,11 @@ function rootCause(error: unknown): unknown {
  * came from and why it failed. The stack is cut at `maxStackLength` characters (headers travel with
  * every fetch of the message).
  */
-export function dlqHeaders(ctx: MessageContext, error: unknown, maxStackLength = 2000): Record<string, string | Buffer> {
+export function dlqHeaders(
+  ctx: MessageContext,
+  error: unknown,
+  maxStackLength = 2000,
+): Record<string, string | Buffer> {
   const cause = rootCause(error);
   const err = cause instanceof Error ? cause : new Error(String(cause));
   const m = ctx.message;

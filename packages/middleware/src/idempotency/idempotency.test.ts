@@ -37,7 +37,10 @@ test('idempotent(): the side effect runs once per key; a failure releases the cl
   assert.equal(ctx2.outcome, 'skipped');
 
   const failing = fakeContext({ value: { eventId: 'e-2' } });
-  await assert.rejects(mw(failing, async () => Promise.reject(new Error('smtp down'))), /smtp down/);
+  await assert.rejects(
+    mw(failing, async () => Promise.reject(new Error('smtp down'))),
+    /smtp down/,
+  );
   await mw(fakeContext({ value: { eventId: 'e-2' } }), async () => {
     effects++;
   });

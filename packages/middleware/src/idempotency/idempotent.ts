@@ -33,7 +33,12 @@ export class IdempotencyBusyError extends Error {
  * side effect itself idempotent where you can (e.g. pass the key to the email provider).
  */
 export function idempotent<T = unknown>(options: IdempotencyOptions<T>): MiddlewareFn {
-  const { ttlMs = 24 * 3600_000, leaseMs = 60_000, store = new MemoryIdempotencyStore(), owner = randomUUID() } = options;
+  const {
+    ttlMs = 24 * 3600_000,
+    leaseMs = 60_000,
+    store = new MemoryIdempotencyStore(),
+    owner = randomUUID(),
+  } = options;
   return async (ctx, next) => {
     const key = options.key(ctx.message as Message<T>);
     const claim = await store.claim(key, owner, leaseMs);

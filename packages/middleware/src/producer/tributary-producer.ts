@@ -86,9 +86,12 @@ export class TributaryProducer {
     await this.connect();
     const headers: Record<string, string | Buffer> = { ...record.headers };
     propagation.inject(context.active(), headers);
-    const value = record.value === null ? null : Buffer.isBuffer(record.value) ? record.value : Buffer.from(record.value);
+    const value =
+      record.value === null ? null : Buffer.isBuffer(record.value) ? record.value : Buffer.from(record.value);
     const id = this.nextId++;
-    const acknowledged = new Promise<void>((resolve, reject) => this.pending.set(id, { resolve, reject, topic: record.topic }));
+    const acknowledged = new Promise<void>((resolve, reject) =>
+      this.pending.set(id, { resolve, reject, topic: record.topic }),
+    );
     for (;;) {
       try {
         this.producer.produce(
@@ -115,7 +118,12 @@ export class TributaryProducer {
 
   /** `send` with a JSON-encoded value. */
   sendJson(topic: string, value: unknown, options: Omit<ProducerRecord, 'topic' | 'value'> = {}): Promise<void> {
-    return this.send({ ...options, topic, value: JSON.stringify(value), headers: { 'content-type': 'application/json', ...options.headers } });
+    return this.send({
+      ...options,
+      topic,
+      value: JSON.stringify(value),
+      headers: { 'content-type': 'application/json', ...options.headers },
+    });
   }
 
   flush(timeoutMs = 10_000): Promise<void> {
@@ -128,7 +136,8 @@ export class TributaryProducer {
     if (!this.connected) return;
     await this.flush().catch(() => undefined);
     await new Promise<void>((resolve) => this.producer.disconnect(() => resolve()));
-    for (const waiter of this.pending.values()) waiter.reject(new ProduceError(waiter.topic, undefined, 'producer disconnected'));
+    for (const waiter of this.pending.values())
+      waiter.reject(new ProduceError(waiter.topic, undefined, 'producer disconnected'));
     this.pending.clear();
     this.connected = undefined;
   }

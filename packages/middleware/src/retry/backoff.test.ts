@@ -15,8 +15,14 @@ test('jitter stays within [base × (1 − jitter), base]', () => {
     const d = backoffDelay(3, { initialDelayMs: 100, jitter: 0.5 });
     assert.ok(d >= 200 && d <= 400, `${d}`);
   }
-  assert.equal(backoffDelay(3, { initialDelayMs: 100, jitter: 0.5 }, () => 0), 400);
-  assert.equal(backoffDelay(3, { initialDelayMs: 100, jitter: 0.5 }, () => 1), 200);
+  assert.equal(
+    backoffDelay(3, { initialDelayMs: 100, jitter: 0.5 }, () => 0),
+    400,
+  );
+  assert.equal(
+    backoffDelay(3, { initialDelayMs: 100, jitter: 0.5 }, () => 1),
+    200,
+  );
 });
 
 test('sleep ends early and rejects when the signal aborts', async () => {

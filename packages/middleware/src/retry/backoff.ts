@@ -14,7 +14,11 @@ export interface BackoffOptions {
  * with the last `jitter` share randomised so a fleet of consumers does not retry in lockstep.
  * Always within [base × (1 − jitter), base] where base = min(max, initial × multiplier^(attempt−1)).
  */
-export function backoffDelay(attempt: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions = {},
+  random: () => number = Math.random,
+): number {
   const { initialDelayMs = 100, maxDelayMs = 10_000, multiplier = 2, jitter = 0.2 } = options;
   const base = Math.min(maxDelayMs, initialDelayMs * multiplier ** Math.max(0, attempt - 1));
   return Math.round(base * (1 - jitter * random()));

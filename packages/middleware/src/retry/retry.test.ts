@@ -33,17 +33,23 @@ test('non-retryable errors (retryable: false, or the predicate) fail at once', a
   const ctx = fakeContext();
   let calls = 0;
   const invalid = Object.assign(new Error('invalid'), { retryable: false });
-  await assert.rejects(retry({ ...fast, maxAttempts: 5 })(ctx, async () => {
-    calls++;
-    throw invalid;
-  }), /invalid/);
+  await assert.rejects(
+    retry({ ...fast, maxAttempts: 5 })(ctx, async () => {
+      calls++;
+      throw invalid;
+    }),
+    /invalid/,
+  );
   assert.equal(calls, 1);
   let predicateCalls = 0;
   await assert.rejects(
-    retry({ ...fast, maxAttempts: 5, retryable: (e) => !(e as Error).message.includes('fatal') })(fakeContext(), async () => {
-      predicateCalls++;
-      throw new Error('fatal');
-    }),
+    retry({ ...fast, maxAttempts: 5, retryable: (e) => !(e as Error).message.includes('fatal') })(
+      fakeContext(),
+      async () => {
+        predicateCalls++;
+        throw new Error('fatal');
+      },
+    ),
   );
   assert.equal(predicateCalls, 1);
 });

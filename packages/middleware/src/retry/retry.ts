@@ -25,7 +25,8 @@ export const RETRY_EXHAUSTED = Symbol.for('tributary:retry-exhausted');
  */
 export function retry(options: RetryOptions = {}): MiddlewareFn {
   const { maxAttempts = 3, retryable = defaultRetryable } = options;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`retry: maxAttempts must be an integer ≥ 1, got ${maxAttempts}`);
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+    throw new RangeError(`retry: maxAttempts must be an integer ≥ 1, got ${maxAttempts}`);
   return async (ctx, next) => {
     const first = ctx.attempt;
     for (;;) {
