@@ -1,0 +1,114 @@
+import type { PartitionOffsets } from './broker-state.js';
+import { coordinates, type LogLine } from './log-lines.js';
+import type { ProducedRecord } from './rate-producer.js';
+
+/** What one scenario run measured; one row of the results table. */
+export interface Measurement {
+  /** Records the broker acknowledged. */
+  produced: number;
+  /** Of them: malformed, schema-invalid or poison (they belong in the DLQ). */
+  invalid: number;
+  /** Records with no final outcome in any consumer log (not counting those deleted by retention). */
+  lost: number;
+  /** Final outcomes logged more than once for the same record (redeliveries that ran again). */
+  rawDuplicates: number;
+  /** Side effects run more than once for the same event id. */
+  effectDuplicates: number;
+  /**
+   * Longest time a partition made no progress although it had work waiting, counting only pauses
+   * after which the same member went on (the partition did not move): what a rebalance costs
+   * partitions it should not touch.
+   */
+  maxPauseMs: number;
+  /** The same over every partition, including those that moved to another member. */
+  maxPauseAnyMs: number;
+  /** Log-end minus committed offsets, summed over partitions, at the end. */
+  finalLag: number;
+  /** Records deleted by retention before anyone processed them (offset below the log start). */
+  skippedByRetention: number;
+  /** Offset resets the pipeline itself reported (`offsets.reset` events). */
+  resetsReported: number;
+  /** Invalid records that reached the DLQ topic (0 when the contender has no DLQ). */
+  deadLettered: number;
+  /** Invalid records that were dropped with nothing but a log line ("log and move on"). */
+  droppedInvalid: number;
+  /** Revocations (and lost assignments) seen by the members. */
+  rebalanceEvents: number;
+}
+
+/** The analysis of what was produced against what the consumers logged and the broker holds. */
+export function analyze(
+  produced: Iterable<ProducedRecord>,
+  lines: readonly LogLine[],
+  offsets: ReadonlyMap<string, PartitionOffsets[]>,
+  dlqCoordinates: ReadonlySet<string> = new Set(),
+): Measurement {
+  const records = [...produced];
+  const byCoordinates = new Map(records.map((r) => [coordinates(r.topic, r.partition, r.offset), r]));
+  const outcomes = lines.filter((l) => l.out !== undefined && l.t !== undefined);
+  const seen = new Map<string, number>();
+  for (const l of outcomes) {
+    const c = coordinates(l.t as string, l.p as number, l.o as number);
+    seen.set(c, (seen.get(c) ?? 0) + 1);
+  }
+  let lost = 0;
+  let skippedByRetention = 0;
+  for (const r of records) {
+    const c = coordinates(r.topic, r.partition, r.offset);
+    if (seen.has(c)) continue;
+    const low = offsets.get(r.topic)?.[r.partition]?.low ?? 0;
+    if (r.offset < low) skippedByRetention += 1;
+    else lost += 1;
+  }
+  const effects = lines.filter((l) => l.effect !== undefined);
+  const invalid = records.filter((r) => r.kind !== 'valid');
+  return {
+    produced: records.length,
+    invalid: invalid.length,
+    lost,
+    rawDuplicates: outcomes.length - seen.size,
+    effectDuplicates: effects.length - new Set(effects.map((l) => l.effect)).size,
+    ...maxPauses(outcomes, byCoordinates),
+    finalLag: [...offsets.values()].reduce(
+      (sum, partitions) => sum + partitions.reduce((s, o) => s + (o.high - Math.max(o.committed, o.low)), 0),
+      0,
+    ),
+    skippedByRetention,
+    resetsReported: lines.filter((l) => l.ev === 'offset-reset').length,
+    deadLettered: invalid.filter((r) => dlqCoordinates.has(coordinates(r.topic, r.partition, r.offset))).length,
+    droppedInvalid: outcomes.filter((l) => l.out === 'skipped-bad').length,
+    rebalanceEvents: lines.filter((l) => l.ev === 'revoked' || l.ev === 'lost').length,
+  };
+}
+
+/**
+ * Per partition, the gaps between consecutive final outcomes during which the next record was
+ * already acknowledged by the broker — time the partition stood still with work waiting.
+ */
+function maxPauses(
+  outcomes: readonly LogLine[],
+  produced: ReadonlyMap<string, ProducedRecord>,
+): { maxPauseMs: number; maxPauseAnyMs: number } {
+  const byPartition = new Map<string, LogLine[]>();
+  for (const l of outcomes) {
+    const key = `${l.t}/${l.p}`;
+    const list = byPartition.get(key) ?? [];
+    list.push(l);
+    byPartition.set(key, list);
+  }
+  let maxPauseMs = 0;
+  let maxPauseAnyMs = 0;
+  for (const list of byPartition.values()) {
+    list.sort((a, b) => a.ts - b.ts);
+    for (let i = 1; i < list.length; i++) {
+      const before = list[i - 1] as LogLine;
+      const after = list[i] as LogLine;
+      const record = produced.get(coordinates(after.t as string, after.p as number, after.o as number));
+      if (!record || record.ackedAt > before.ts) continue; // nothing was waiting: idle, not paused
+      const gap = after.ts - before.ts;
+      maxPauseAnyMs = Math.max(maxPauseAnyMs, gap);
+      if (after.i === before.i) maxPauseMs = Math.max(maxPauseMs, gap);
+    }
+  }
+  return { maxPauseMs, maxPauseAnyMs };
+}

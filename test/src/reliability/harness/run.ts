@@ -1,0 +1,74 @@
+import type { Measurement } from './analysis.js';
+import type { ResultRow } from './report.js';
+import { Scenario, type ScenarioOptions } from './scenario.js';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+}
+
+export interface RunSpec {
+  /** The row label, e.g. '1 scale 1→5→1 (eager)'. */
+  scenario: string;
+  options: ScenarioOptions;
+  /** Drives the scenario: members, production, faults. Notes go to the report. */
+  body: (s: Scenario, notes: string[]) => Promise<void>;
+  /** How long to wait after `body` for every record to be processed and committed. */
+  settleMs: number;
+  /** Invalid records expected in `events.dlq` (Tributary with DLQ on). */
+  dlq?: boolean;
+  /** The scenario's promises, evaluated for both contenders (asserted for Tributary by the tests). */
+  expect: (m: Measurement, s: Scenario) => Check[];
+}
+
+export interface RunResult {
+  row: ResultRow;
+  /** Member output tails, for assertion messages. */
+  diagnostics: string;
+}
+
+/**
+ * Runs one scenario end to end and measures it. Every process is killed in `finally`, whatever
+ * happened; the work directory (member logs) is kept when the body threw or an expectation failed.
+ */
+export async function runScenario(spec: RunSpec): Promise<RunResult> {
+  const s = await Scenario.start(spec.options);
+  const notes: string[] = [];
+  let keep = true;
+  try {
+    await spec.body(s, notes);
+    const settled = await s.settle(spec.settleMs);
+    if (!settled)
+      notes.push(`did not settle within ${spec.settleMs} ms (${await s.unprocessed()} records without an outcome)`);
+    const producer = await s.producer();
+    if (producer.failed.length > 0)
+      notes.push(`${producer.failed.length} produce requests failed: ${producer.failed[0]?.error}`);
+    const invalid = [...producer.records.values()].filter((r) => r.kind !== 'valid').length;
+    const dlq = spec.dlq && s.contender === 'tributary' ? await s.deadLettered(invalid) : new Set<string>();
+    const measurement = await s.measure(dlq);
+    const checks = spec.expect(measurement, s);
+    const row: ResultRow = {
+      scenario: spec.scenario,
+      contender: s.contender,
+      measurement,
+      durationMs: s.elapsedMs,
+      checks,
+      notes,
+    };
+    keep = checks.some((c) => !c.ok) && s.contender === 'tributary';
+    return { row, diagnostics: s.diagnostics() };
+  } finally {
+    await s.cleanup(keep);
+  }
+}
+
+/** The usual promises: nothing lost, nothing run twice, everything committed. */
+export function exactlyOnceChecks(m: Measurement, { raw = true } = {}): Check[] {
+  return [
+    { name: `lost ${m.lost} = 0`, ok: m.lost === 0 },
+    ...(raw ? [{ name: `raw duplicates ${m.rawDuplicates} = 0`, ok: m.rawDuplicates === 0 }] : []),
+    { name: `effect duplicates ${m.effectDuplicates} = 0`, ok: m.effectDuplicates === 0 },
+    { name: `final lag ${m.finalLag} = 0`, ok: m.finalLag === 0 },
+    { name: `skipped by retention ${m.skippedByRetention} = 0`, ok: m.skippedByRetention === 0 },
+  ];
+}
