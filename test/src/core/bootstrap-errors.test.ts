@@ -31,6 +31,15 @@ test('an unknown app option names the key', async () => {
   await rejectsWith(create({ concurency: 3 }), TributaryConfigError, /concurency.*unknown option/);
 });
 
+test('a misspelt or invalid librdkafka property fails at bootstrap naming the property', async () => {
+  await rejectsWith(create({ rdkafka: { 'fetch.max.byts': 1024 } }), TributaryConfigError, /rdkafka\["fetch\.max\.byts"\]/);
+  await rejectsWith(
+    create({ groups: { 'bootstrap-errors': { rdkafka: { 'fetch.wait.max.ms': 'soon' } } } }),
+    TributaryConfigError,
+    /rdkafka\["fetch\.wait\.max\.ms"\]/,
+  );
+});
+
 test('a wrong type names the key and what was expected', async () => {
   await rejectsWith(
     create({ groups: { 'bootstrap-errors': { maxInFlight: 'lots' } } }),

@@ -2,8 +2,10 @@
  * The only code that talks to the binding's KafkaConsumer. It never runs user code: it turns the
  * binding's callbacks into plain events and its callback API into promises.
  */
+
 import { EventEmitter } from 'node:events';
 import { KafkaConsumer, type LibrdKafkaError, type Message as RawMessage } from '@confluentinc/kafka-javascript';
+import { TributaryConfigError } from '../errors.js';
 import type { CommitOffset, TopicPartition } from '../offsets/offset-tracker.js';
 
 const ERR_ASSIGN_PARTITIONS = -175;
@@ -39,20 +41,24 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
 
   constructor(config: RdkafkaConfig, topicConfig: RdkafkaConfig) {
     super();
-    this.consumer = new KafkaConsumer(
-      {
-        ...config,
-        rebalance_cb: (err: LibrdKafkaError, assignment: TopicPartition[]) => this.onRebalance(err, assignment),
-        offset_commit_cb: (err: LibrdKafkaError | undefined, offsets: CommitOffset[]) =>
-          this.emit(
-            'commit.result',
-            err ?? undefined,
-            offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
-          ),
-        event_cb: true,
-      } as never,
-      topicConfig as never,
-    );
+    try {
+      this.consumer = new KafkaConsumer(
+        {
+          ...config,
+          rebalance_cb: (err: LibrdKafkaError, assignment: TopicPartition[]) => this.onRebalance(err, assignment),
+          offset_commit_cb: (err: LibrdKafkaError | undefined, offsets: CommitOffset[]) =>
+            this.emit(
+              'commit.result',
+              err ?? undefined,
+              offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+            ),
+          event_cb: true,
+        } as never,
+        topicConfig as never,
+      );
+    } catch (err) {
+      throw asConfigError(err as Error);
+    }
     this.consumer.on('event.error', (err) => this.emit('error', Object.assign(new Error(err.message), err)));
     this.consumer.on('event.log', (log) => this.emit('log', log));
     this.consumer.on('event.stats', (stats) => {
@@ -175,4 +181,13 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
       return fallback;
     }
   }
+}
+
+/**
+ * librdkafka rejects unknown or invalid properties when the client is created (that is, at
+ * bootstrap): turn its message into the typed error that names the key.
+ */
+function asConfigError(error: Error): Error {
+  const match = /property:?\s*"([^"]+)"/i.exec(error.message);
+  return match ? new TributaryConfigError(`rdkafka["${match[1]}"]`, error.message) : error;
 }
