@@ -1,0 +1,30 @@
+/**
+ * Message values: a JSON object of exactly `bytes` bytes whose first fields sit at fixed positions,
+ * so a handler reads the produce time without parsing JSON:
+ * `{"ts":0001712345678901.123,"seq":000000042,"pad":"xxxx…"}`.
+ */
+const TS_START = 6;
+const TS_LENGTH = 20;
+
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
+export const nowMs = (): number => performance.timeOrigin + performance.now();
+
+export function encodeValue(seq: number, bytes: number, producedAt = nowMs()): Buffer {
+  const head = `{"ts":${producedAt.toFixed(3).padStart(TS_LENGTH, '0')},"seq":${String(seq).padStart(9, '0')},"pad":"`;
+  const pad = Math.max(0, bytes - head.length - 2);
+  return Buffer.from(`${head}${'x'.repeat(pad)}"}`, 'latin1');
+}
+
+export function producedAtOf(value: Buffer | null): number {
+  if (!value || value.length < TS_START + TS_LENGTH) return Number.NaN;
+  return Number(value.toString('latin1', TS_START, TS_START + TS_LENGTH));
+}
+
+/** Key index of message `i` and the partition it goes to: each key lives in one partition, all equally full. */
+export function keyOf(i: number, keys: number): string {
+  return `key-${i % keys}`;
+}
+
+export function partitionOf(i: number, keys: number, partitions: number): number {
+  return (i % keys) % partitions;
+}

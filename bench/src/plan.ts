@@ -1,0 +1,34 @@
+/**
+ * Workload sizes of one run. The broker keeps ~5 MiB per partition (older batches are deleted), so
+ * the largest backlog is sized under it: 240,000 × 200 B over 12 partitions ≈ 4.3 MB per partition
+ * with record overhead. Keys are spread so every partition holds the same number of messages.
+ */
+export interface BenchPlan {
+  quick: boolean;
+  reps: number;
+  partitions: number;
+  valueBytes: number;
+  keys: number;
+  noop: { messages: number; warmupMessages: number };
+  io: { messages: number; sleepMs: number; capSeconds: number };
+  memory: { large: number; small: number; handlerMs: number };
+  latency: { rate: number; warmupSeconds: number; seconds: number };
+  rebalance: { rate: number; beforeSeconds: number; afterSeconds: number; maxWaitSeconds: number };
+}
+
+export function makePlan(options: { quick: boolean; reps?: number; messages?: number }): BenchPlan {
+  const quick = options.quick;
+  const messages = options.messages ?? (quick ? 48_000 : 240_000);
+  return {
+    quick,
+    reps: options.reps ?? (quick ? 1 : 3),
+    partitions: 12,
+    valueBytes: 200,
+    keys: 1000,
+    noop: { messages, warmupMessages: Math.round(messages / 4) },
+    io: { messages: quick ? 12_000 : 50_000, sleepMs: 10, capSeconds: quick ? 3 : 8 },
+    memory: { large: messages, small: Math.round(messages / 10), handlerMs: 1 },
+    latency: { rate: 5000, warmupSeconds: quick ? 1 : 2, seconds: quick ? 3 : 8 },
+    rebalance: { rate: 2000, beforeSeconds: quick ? 2 : 3, afterSeconds: quick ? 3 : 4, maxWaitSeconds: 15 },
+  };
+}

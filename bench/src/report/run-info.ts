@@ -1,0 +1,12 @@
+import type { MachineDescription } from '../machine.js';
+import type { BenchPlan } from '../plan.js';
+
+export interface RunInfo {
+  machine: MachineDescription;
+  plan: BenchPlan;
+  startedAt: string;
+  durationSeconds: number;
+  /** Run with --only or --workloads: not every contender × workload was measured. */
+  partial: boolean;
+  args: string[];
+}

@@ -1,0 +1,9 @@
+import { ioWorkload } from './io.js';
+import { latencyWorkload } from './latency.js';
+import { memoryWorkload } from './memory.js';
+import { noopWorkload } from './noop.js';
+import { rebalanceWorkload } from './rebalance.js';
+import type { Workload } from './types.js';
+
+/** In run order; the no-op workload also reports workload 6 (commit load) from its runs. */
+export const WORKLOADS: Workload[] = [noopWorkload, ioWorkload, memoryWorkload, latencyWorkload, rebalanceWorkload];

@@ -1,0 +1,38 @@
+import type { ConsumerSpec } from '../contenders/types.js';
+import { forkWorker, type WorkerHandle } from '../worker/fork-worker.js';
+import type { WorkloadContext } from './types.js';
+
+/**
+ * Starts a stream worker (one group member recording every message) and waits for its first
+ * assignment (which may be empty: a cooperative rebalance's first round), or its first message.
+ */
+export async function startMember(
+  ctx: WorkloadContext,
+  spec: Omit<ConsumerSpec, 'bootstrap'>,
+  assignTimeoutMs: number,
+  until: 'assigned' | 'first-message' = 'assigned',
+): Promise<WorkerHandle> {
+  const worker = forkWorker(
+    { kind: 'stream', spec: { ...spec, bootstrap: ctx.broker.bootstrapServers }, timeoutMs: 120_000 },
+    { execArgv: ctx.workerExecArgv, timeoutMs: 180_000 },
+  );
+  await Promise.race([
+    until === 'assigned' ? worker.assigned : worker.firstMessage,
+    worker.done.then(() => {
+      throw new Error('worker finished before it was assigned');
+    }),
+    new Promise((_, reject) =>
+      setTimeout(
+        () =>
+          reject(new Error(`no ${until === 'assigned' ? 'assignment' : 'message'} within ${assignTimeoutMs / 1000} s`)),
+        assignTimeoutMs,
+      ),
+    ),
+  ]).catch((err) => {
+    worker.kill();
+    throw err;
+  });
+  return worker;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
