@@ -32,7 +32,11 @@ test('an unknown app option names the key', async () => {
 });
 
 test('a misspelt or invalid librdkafka property fails at bootstrap naming the property', async () => {
-  await rejectsWith(create({ rdkafka: { 'fetch.max.byts': 1024 } }), TributaryConfigError, /rdkafka\["fetch\.max\.byts"\]/);
+  await rejectsWith(
+    create({ rdkafka: { 'fetch.max.byts': 1024 } }),
+    TributaryConfigError,
+    /rdkafka\["fetch\.max\.byts"\]/,
+  );
   await rejectsWith(
     create({ groups: { 'bootstrap-errors': { rdkafka: { 'fetch.wait.max.ms': 'soon' } } } }),
     TributaryConfigError,

@@ -15,7 +15,15 @@ function assertHeld({ row, diagnostics }: RunResult): void {
 }
 
 test('scenario 1 (quick): scale 1→3→1 while producing, cooperative: nothing lost, nothing processed twice', async () => {
-  assertHeld(await scaleScenario({ contender: 'tributary', protocol: 'cooperative', maxMembers: 3, perSecond: 2000, dwellMs: 1000 }));
+  assertHeld(
+    await scaleScenario({
+      contender: 'tributary',
+      protocol: 'cooperative',
+      maxMembers: 3,
+      perSecond: 2000,
+      dwellMs: 1000,
+    }),
+  );
 });
 
 test('scenario 3 (quick): SIGKILL ×2 mid-stream: nothing lost, redeliveries within the configured window, no duplicate effect', async () => {

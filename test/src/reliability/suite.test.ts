@@ -24,11 +24,20 @@ after(() => {
 });
 
 const scenarios: Array<[string, (contender: Contender) => Promise<RunResult>]> = [
-  ['1 scale (eager)', (c) => scaleScenario({ contender: c, protocol: 'eager', maxMembers: 5, perSecond: 5000, dwellMs: 2000 })],
-  ['1 scale (cooperative)', (c) => scaleScenario({ contender: c, protocol: 'cooperative', maxMembers: 5, perSecond: 5000, dwellMs: 2000 })],
+  [
+    '1 scale (eager)',
+    (c) => scaleScenario({ contender: c, protocol: 'eager', maxMembers: 5, perSecond: 5000, dwellMs: 2000 }),
+  ],
+  [
+    '1 scale (cooperative)',
+    (c) => scaleScenario({ contender: c, protocol: 'cooperative', maxMembers: 5, perSecond: 5000, dwellMs: 2000 }),
+  ],
   ['2 rolling restart (static)', (c) => rollingRestartScenario({ contender: c, perSecond: 1000 })],
   ['3 SIGKILL ×5', (c) => crashScenario({ contender: c, kills: 5, perSecond: 2000 })],
-  ['4 rebalance storm', (c) => stormScenario({ contender: c, protocol: 'cooperative', durationMs: 60_000, everyMs: 2000, perSecond: 2000 })],
+  [
+    '4 rebalance storm',
+    (c) => stormScenario({ contender: c, protocol: 'cooperative', durationMs: 60_000, everyMs: 2000, perSecond: 2000 }),
+  ],
   ['5 poison 1 %', (c) => poisonScenario({ contender: c, count: 20_000, perSecond: 4000 })],
   ['6 broker faults', (c) => brokerFaultsScenario({ contender: c, perSecond: 1000, phaseMs: 4000 })],
   ['7 slow handler', (c) => slowHandlerScenario({ contender: c, count: 4000, perSecond: 500 })],
@@ -42,7 +51,9 @@ for (const [name, run] of scenarios) {
         const { row, diagnostics } = await run(contender);
         report.add(row);
         const failed = row.checks.filter((c) => !c.ok).map((c) => c.name);
-        process.stderr.write(`[reliability] ${row.scenario} / ${contender}: ${failed.length === 0 ? 'all expectations held' : `missed: ${failed.join('; ')}`}\n`);
+        process.stderr.write(
+          `[reliability] ${row.scenario} / ${contender}: ${failed.length === 0 ? 'all expectations held' : `missed: ${failed.join('; ')}`}\n`,
+        );
         if (contender === 'tributary') {
           assert.deepEqual(failed, [], `${JSON.stringify(row.measurement)}\n${row.notes.join('\n')}\n${diagnostics}`);
         }

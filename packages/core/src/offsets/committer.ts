@@ -5,6 +5,8 @@ import type { TributaryEvents } from '../events.js';
 import { type CommitOffset, type OffsetTracker, partitionKey, type TopicPartition } from './offset-tracker.js';
 
 const REBALANCE_IN_PROGRESS = 27;
+/** How often offsets a rebalance refused are offered again (well inside `eagerHandoverGraceMs`). */
+const CARRIED_RETRY_MS = 100;
 /** ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS. */
 const REBALANCE_CODES = new Set([22, 25, REBALANCE_IN_PROGRESS]);
 
@@ -27,6 +29,9 @@ export class Committer {
   private inFlight?: { offsets: CommitOffset[]; startedAt: number };
   /** Revoke-time offsets the coordinator refused mid-rebalance, committed once the group is stable. */
   private carried: CommitOffset[] = [];
+  private carriedRetry?: NodeJS.Timeout;
+  /** The settlement running now: settlements never overlap (each reads, then commits). */
+  private settling?: Promise<unknown>;
 
   constructor(
     private readonly groupId: string,
@@ -48,7 +53,25 @@ export class Committer {
 
   stop(): void {
     clearInterval(this.timer);
+    this.timer = undefined;
     clearTimeout(this.soon);
+    clearTimeout(this.carriedRetry);
+    this.carriedRetry = undefined;
+  }
+
+  /** On shutdown: keeps settling carried offsets until they landed or `timeoutMs` passed. */
+  async flushCarried(timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.carried.length > 0 && performance.now() < deadline) {
+      await this.settleCarried([]);
+      if (this.carried.length > 0) await new Promise((resolve) => setTimeout(resolve, CARRIED_RETRY_MS));
+    }
+    if (this.carried.length > 0) {
+      this.logger.warn(
+        { offsets: this.carried },
+        'offsets carried over a rebalance were not committed before stop: their messages may be redelivered',
+      );
+    }
   }
 
   /** Asks for a commit shortly (debounced), e.g. when the pipeline went idle. */
@@ -100,8 +123,8 @@ export class Committer {
    *
    * A coordinator that is already rebalancing may refuse the commit (REBALANCE_IN_PROGRESS: real
    * Kafka accepts commits while preparing a rebalance, librdkafka's mock cluster does not). Retrying
-   * cannot help then — the group waits for us — so the offsets are carried and settled by
-   * `settleCarried()` when the next assignment arrives.
+   * cannot help then — the group waits for us — so the offsets are carried: offered again every
+   * CARRIED_RETRY_MS and at the next assignment (`settleCarried()`) until they land.
    */
   async commitSync(partitions: TopicPartition[], attempts = 5): Promise<boolean> {
     const offsets = this.tracker.due(partitions);
@@ -111,6 +134,7 @@ export class Committer {
       if (!error) return true;
       if (error.code === REBALANCE_IN_PROGRESS || attempt >= attempts) {
         this.carried = mergeOffsets(this.carried, offsets);
+        this.retryCarriedSoon();
         return false;
       }
       await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
@@ -130,9 +154,21 @@ export class Committer {
    * committed further meanwhile, and our older offset must never move the group backwards.
    */
   async settleCarried(assigning: TopicPartition[]): Promise<CommitOffset[]> {
+    while (this.settling) await this.settling;
+    const settlement = this.settle(assigning);
+    this.settling = settlement;
+    try {
+      return await settlement;
+    } finally {
+      this.settling = undefined;
+      this.retryCarriedSoon();
+    }
+  }
+
+  private async settle(assigning: TopicPartition[]): Promise<CommitOffset[]> {
     if (this.carried.length === 0) return [];
     const committed = await this.connection.committed(this.carried, 3_000).catch((err: Error) => {
-      this.logger.debug({ err }, 'could not read committed offsets to settle carried ones; trying next assignment');
+      this.logger.debug({ err }, 'could not read committed offsets to settle carried ones; retrying');
       return undefined;
     });
     if (!committed) return this.takeAssigned(assigning);
@@ -144,6 +180,21 @@ export class Committer {
     const assigned = this.takeAssigned(assigning); // the tracker commits these from now on
     if (this.carried.length > 0 && !this.tryCommitSync(this.carried)) this.carried = [];
     return assigned;
+  }
+
+  /**
+   * Offers carried offsets again shortly, and keeps doing so until they landed. Under the classic
+   * cooperative protocol the member that gave partitions up may get no callback at all when the
+   * round that hands them to someone else completes — yet that is the moment its commit becomes
+   * possible and the new owner is about to read the committed offset (after its handover grace).
+   */
+  private retryCarriedSoon(): void {
+    if (this.carriedRetry || this.carried.length === 0 || !this.timer) return;
+    this.carriedRetry = setTimeout(() => {
+      this.carriedRetry = undefined;
+      void this.settleCarried([]);
+    }, CARRIED_RETRY_MS);
+    this.carriedRetry.unref();
   }
 
   /** Removes and returns the carried offsets of the given partitions. */

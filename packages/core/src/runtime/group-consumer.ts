@@ -375,6 +375,8 @@ export class GroupConsumer {
       { lost: false, revokeTimeoutMs: timeoutMs },
     );
     this.states.clear();
+    // What an earlier rebalance could not commit must land before we leave, or it is redelivered.
+    await this.committer.flushCarried(Math.min(timeoutMs, 5_000));
     this.committer.stop();
     await this.pipelineDone;
     this.subscription?.unsubscribe();

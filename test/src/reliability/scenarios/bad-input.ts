@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { Consume, ConsumerGroup, TributaryApp, TributaryConfigError } from '@tributary/core';
+import { eventRecord, type OutgoingRecord } from '../harness/rate-producer.js';
 import type { Check } from '../harness/run.js';
 import { exactlyOnceChecks, type RunResult, runScenario } from '../harness/run.js';
-import { eventRecord, type OutgoingRecord } from '../harness/rate-producer.js';
 import { type Contender, sleep } from '../harness/scenario.js';
 
 export interface BadInputOptions {
@@ -35,7 +35,13 @@ export function edgeRecord(n: number): OutgoingRecord {
     default:
       return {
         ...base,
-        headers: [{ 'x-binary': NOT_UTF8 }, { 'x-empty': '' }, { 'x-twice': 'first' }, { 'x-twice': 'second' }, { 'x-ünïcode': 'ümlaut ✓' }],
+        headers: [
+          { 'x-binary': NOT_UTF8 },
+          { 'x-empty': '' },
+          { 'x-twice': 'first' },
+          { 'x-twice': 'second' },
+          { 'x-ünïcode': 'ümlaut ✓' },
+        ],
       };
   }
 }
@@ -59,7 +65,10 @@ async function configTypoChecks(brokers: string): Promise<Check[]> {
   };
   const base = { brokers, handlers: [TypoHandler], handleSignals: false, logger: { level: 'silent' } };
   return [
-    await attempt('group option typo', 'sesionTimeoutMs', { ...base, groups: { 'typo-group': { sesionTimeoutMs: 3000 } } } as never),
+    await attempt('group option typo', 'sesionTimeoutMs', {
+      ...base,
+      groups: { 'typo-group': { sesionTimeoutMs: 3000 } },
+    } as never),
     await attempt('librdkafka property typo', 'fetch.max.byts', { ...base, rdkafka: { 'fetch.max.byts': 1024 } }),
   ];
 }
@@ -90,20 +99,34 @@ export function badInputScenario(o: BadInputOptions): Promise<RunResult> {
       const producing = s.produce(o.perSecond, { count: o.count }, edgeRecord);
       // Delete the second topic once what it holds was processed, while `events` keeps flowing.
       const deadline = Date.now() + 30_000;
-      while ((await s.unprocessed()) > 0 && Date.now() < deadline && s.lines().filter((l) => l.t === DOOMED && l.out).length < 200) await sleep(200);
+      while (
+        (await s.unprocessed()) > 0 &&
+        Date.now() < deadline &&
+        s.lines().filter((l) => l.t === DOOMED && l.out).length < 200
+      )
+        await sleep(200);
       await s.broker.deleteTopic(DOOMED);
       notes.push(`topic "${DOOMED}" deleted while subscribed`);
       await producing;
       await sleep(3000);
       const dead = members.filter((m) => !m.alive).map((m) => m.name);
-      extra.push({ name: `processes still running (${dead.length === 0 ? 'all' : `died: ${dead.join(', ')}`})`, ok: dead.length === 0 });
+      extra.push({
+        name: `processes still running (${dead.length === 0 ? 'all' : `died: ${dead.join(', ')}`})`,
+        ok: dead.length === 0,
+      });
       if (s.contender === 'tributary') extra.push(...(await configTypoChecks(s.broker.bootstrapServers)));
-      else notes.push('config typos: the KafkaJS-compatible client does not validate its own option names (not checked)');
+      else
+        notes.push('config typos: the KafkaJS-compatible client does not validate its own option names (not checked)');
     },
     expect: (m, s) => [
       ...exactlyOnceChecks(m),
       ...(s.contender === 'tributary'
-        ? [{ name: `dead-lettered with error headers ${m.deadLettered} = invalid ${m.invalid}`, ok: m.deadLettered === m.invalid }]
+        ? [
+            {
+              name: `dead-lettered with error headers ${m.deadLettered} = invalid ${m.invalid}`,
+              ok: m.deadLettered === m.invalid,
+            },
+          ]
         : []),
       { name: `invalid dropped silently ${m.droppedInvalid} = 0`, ok: m.droppedInvalid === 0 },
       ...extra,

@@ -87,7 +87,9 @@ export function crashScenario(o: CrashOptions): Promise<RunResult> {
         crashing = false;
         await producing;
       }
-      notes.push(`killed ${killed.join(', ')} (seed ${seed}); raw-duplicate bound from config ${bound} (${o.kills} × (maxInFlight ${MAX_IN_FLIGHT} + 2 × commit interval ${COMMIT_MS} ms at ${o.perSecond}/s))`);
+      notes.push(
+        `killed ${killed.join(', ')} (seed ${seed}); raw-duplicate bound from config ${bound} (${o.kills} × (maxInFlight ${MAX_IN_FLIGHT} + 2 × commit interval ${COMMIT_MS} ms at ${o.perSecond}/s))`,
+      );
     },
     expect: (m) => [
       ...exactlyOnceChecks(m, { raw: false }),

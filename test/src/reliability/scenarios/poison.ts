@@ -1,5 +1,5 @@
-import { exactlyOnceChecks, type RunResult, runScenario } from '../harness/run.js';
 import { eventRecord, type RecordKind } from '../harness/rate-producer.js';
+import { exactlyOnceChecks, type RunResult, runScenario } from '../harness/run.js';
 import type { Contender } from '../harness/scenario.js';
 
 export interface PoisonOptions {
@@ -41,7 +41,12 @@ export function poisonScenario(o: PoisonOptions): Promise<RunResult> {
     expect: (m, s) => [
       ...exactlyOnceChecks(m),
       ...(s.contender === 'tributary'
-        ? [{ name: `dead-lettered with error headers ${m.deadLettered} = invalid ${m.invalid}`, ok: m.deadLettered === m.invalid }]
+        ? [
+            {
+              name: `dead-lettered with error headers ${m.deadLettered} = invalid ${m.invalid}`,
+              ok: m.deadLettered === m.invalid,
+            },
+          ]
         : []),
       { name: `invalid dropped silently ${m.droppedInvalid} = 0`, ok: m.droppedInvalid === 0 },
     ],

@@ -44,8 +44,13 @@ export function slowHandlerScenario(o: SlowHandlerOptions): Promise<RunResult> {
       await s.produce(o.perSecond, { count: o.count });
       await sleep(SLOW_MS + 2000); // the last slow ones finish (or the member is kicked out meanwhile)
       leftGroup = s.lines().filter((l) => (l.ev === 'revoked' || l.ev === 'lost') && l.ts >= formed).length;
-      notes.push(`${Math.floor(o.count / SLOW_EVERY)} slow messages; revocations/lost assignments after the group formed: ${leftGroup}`);
+      notes.push(
+        `${Math.floor(o.count / SLOW_EVERY)} slow messages; revocations/lost assignments after the group formed: ${leftGroup}`,
+      );
     },
-    expect: (m) => [...exactlyOnceChecks(m), { name: `revocations after the group formed ${leftGroup} = 0`, ok: leftGroup === 0 }],
+    expect: (m) => [
+      ...exactlyOnceChecks(m),
+      { name: `revocations after the group formed ${leftGroup} = 0`, ok: leftGroup === 0 },
+    ],
   });
 }
