@@ -1,7 +1,7 @@
 /**
  * Message values: a JSON object of exactly `bytes` bytes whose first fields sit at fixed positions,
  * so a handler reads the produce time without parsing JSON:
- * `{"ts":0001712345678901.123,"seq":000000042,"pad":"xxxx…"}`.
+ * `{"ts":   1712345678901.123,"seq":       42,"pad":"xxxx…"}` (space-padded, so it stays valid JSON).
  */
 const TS_START = 6;
 const TS_LENGTH = 20;
@@ -10,7 +10,7 @@ const TS_LENGTH = 20;
 export const nowMs = (): number => performance.timeOrigin + performance.now();
 
 export function encodeValue(seq: number, bytes: number, producedAt = nowMs()): Buffer {
-  const head = `{"ts":${producedAt.toFixed(3).padStart(TS_LENGTH, '0')},"seq":${String(seq).padStart(9, '0')},"pad":"`;
+  const head = `{"ts":${producedAt.toFixed(3).padStart(TS_LENGTH, ' ')},"seq":${String(seq).padStart(9, ' ')},"pad":"`;
   const pad = Math.max(0, bytes - head.length - 2);
   return Buffer.from(`${head}${'x'.repeat(pad)}"}`, 'latin1');
 }

@@ -11,7 +11,7 @@ export interface BenchPlan {
   keys: number;
   noop: { messages: number; warmupMessages: number };
   io: { messages: number; sleepMs: number; capSeconds: number };
-  memory: { large: number; small: number; handlerMs: number };
+  memory: { large: number; small: number; handlerMs: number; capSeconds: number };
   latency: { rate: number; warmupSeconds: number; seconds: number };
   rebalance: { rate: number; beforeSeconds: number; afterSeconds: number; maxWaitSeconds: number };
 }
@@ -27,7 +27,7 @@ export function makePlan(options: { quick: boolean; reps?: number; messages?: nu
     keys: 1000,
     noop: { messages, warmupMessages: Math.round(messages / 4) },
     io: { messages: quick ? 12_000 : 50_000, sleepMs: 10, capSeconds: quick ? 3 : 8 },
-    memory: { large: messages, small: Math.round(messages / 10), handlerMs: 1 },
+    memory: { large: messages, small: Math.round(messages / 10), handlerMs: 1, capSeconds: quick ? 8 : 20 },
     latency: { rate: 5000, warmupSeconds: quick ? 1 : 2, seconds: quick ? 3 : 8 },
     rebalance: { rate: 2000, beforeSeconds: quick ? 2 : 3, afterSeconds: quick ? 3 : 4, maxWaitSeconds: 15 },
   };

@@ -4,6 +4,7 @@ import { TributaryMetrics } from '@tributary/metrics';
 import { defaultMiddleware, registerProducer } from '@tributary/middleware';
 import { container } from 'tsyringe';
 import {
+  ALL_MIDDLEWARE,
   type ConsumerSpec,
   type HandleFn,
   HEARTBEAT_INTERVAL_MS,
@@ -29,8 +30,18 @@ export async function startTributary(spec: ConsumerSpec, handle: HandleFn): Prom
     }
   }
 
+  const pieces = new Set(settings.middleware === true ? ALL_MIDDLEWARE : settings.middleware || []);
   const scope = container.createChildContainer();
-  const producer = settings.middleware ? registerProducer(scope, { brokers: spec.bootstrap }) : undefined;
+  const producer = pieces.has('deadLetter') ? registerProducer(scope, { brokers: spec.bootstrap }) : undefined;
+  const middleware =
+    pieces.size === 0
+      ? []
+      : defaultMiddleware({
+          logging: pieces.has('logging') ? undefined : false,
+          tracing: pieces.has('tracing') ? undefined : false,
+          retry: pieces.has('retry') ? undefined : false,
+          ...(producer ? { deadLetter: { producer } } : {}),
+        });
   const group: GroupOptions = {
     sessionTimeoutMs: SESSION_TIMEOUT_MS,
     heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
@@ -49,13 +60,13 @@ export async function startTributary(spec: ConsumerSpec, handle: HandleFn): Prom
     brokers: spec.bootstrap,
     handlers: [BenchHandler],
     container: scope,
-    middleware: producer ? defaultMiddleware({ deadLetter: { producer } }) : [],
+    middleware,
     groups: { [spec.groupId]: group },
     handleSignals: false,
     // BENCH_LOG_LEVEL=info shows rebalances and commits when a run looks wrong.
     logger: { level: process.env.BENCH_LOG_LEVEL ?? 'warn' },
   });
-  const detachMetrics = settings.middleware ? new TributaryMetrics().attach(app) : undefined;
+  const detachMetrics = pieces.has('metrics') ? new TributaryMetrics().attach(app) : undefined;
   const assigned = signal();
   let commits = 0;
   app.events.once('partitions.assigned', () => assigned.resolve());

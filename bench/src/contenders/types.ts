@@ -8,10 +8,17 @@ export type HandleFn = (partition: number, offset: number, value: Buffer | null)
 
 export type ContenderKind = 'raw' | 'ckjs-kafkajs' | 'ckjs-eachbatch' | 'kafkajs' | 'nestjs' | 'tributary';
 
+/** Pieces of the production stack, to see what each costs. */
+export type MiddlewarePiece = 'logging' | 'tracing' | 'deadLetter' | 'retry' | 'metrics';
+export const ALL_MIDDLEWARE: readonly MiddlewarePiece[] = ['logging', 'tracing', 'deadLetter', 'retry', 'metrics'];
+
 export interface TributarySettings {
   ordering: Ordering;
-  /** The default stack (logging, tracing, DLQ, retry) plus Prometheus metrics attached to the events. */
-  middleware: boolean;
+  /**
+   * `true`: the default stack (logging, tracing, DLQ, retry) plus Prometheus metrics attached to
+   * the events; a list: only those pieces.
+   */
+  middleware: boolean | readonly MiddlewarePiece[];
   /** Unset: Tributary's own defaults. */
   concurrency?: number;
   maxInFlight?: number;

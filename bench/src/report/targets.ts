@@ -55,7 +55,8 @@ export function evaluateTargets(results: readonly WorkloadResult[]): TargetResul
   targets.push(ratioTarget(results, 'io', 'throughput', 'tributary-key', 'kafkajs', 20));
   targets.push(ratioTarget(results, 'io', 'throughput', 'tributary-key', 'nestjs', 20));
 
-  for (const variant of ['tributary-key', 'tributary-key fast']) targets.push(...memoryTargets(results, variant));
+  for (const variant of ['tributary-key', 'tributary-key fast', 'tributary-key small-queue'])
+    targets.push(...memoryTargets(results, variant));
   return targets;
 }
 

@@ -44,6 +44,8 @@ export interface RepResult {
   peakRssMb?: number;
   peakHeapUsedMb?: number;
   peakExternalMb?: number;
+  /** RSS − heap total − external at the RSS peak: librdkafka, the binding, malloc. */
+  peakNativeMb?: number;
 }
 
 /** Keep consuming (recording every message) until the parent says `finish`. */

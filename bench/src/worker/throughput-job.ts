@@ -14,9 +14,10 @@ function handlerOf(spec: HandlerSpec, counted: () => void): HandleFn {
 
 /** Peak memory of this process while `sampling` runs. */
 function memorySampler() {
-  const peak = { rss: 0, heapUsed: 0, external: 0 };
+  const peak = { rss: 0, heapUsed: 0, external: 0, native: 0 };
   const sample = () => {
     const m = process.memoryUsage();
+    if (m.rss > peak.rss) peak.native = m.rss - m.heapTotal - m.external;
     peak.rss = Math.max(peak.rss, m.rss);
     peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed);
     peak.external = Math.max(peak.external, m.external + m.arrayBuffers);
@@ -33,6 +34,7 @@ function memorySampler() {
         peakRssMb: peak.rss / MB,
         peakHeapUsedMb: peak.heapUsed / MB,
         peakExternalMb: peak.external / MB,
+        peakNativeMb: peak.native / MB,
       };
     },
   };

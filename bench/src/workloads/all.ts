@@ -1,3 +1,4 @@
+import { breakdownWorkload } from './breakdown.js';
 import { ioWorkload } from './io.js';
 import { latencyWorkload } from './latency.js';
 import { memoryWorkload } from './memory.js';
@@ -6,4 +7,11 @@ import { rebalanceWorkload } from './rebalance.js';
 import type { Workload } from './types.js';
 
 /** In run order; the no-op workload also reports workload 6 (commit load) from its runs. */
-export const WORKLOADS: Workload[] = [noopWorkload, ioWorkload, memoryWorkload, latencyWorkload, rebalanceWorkload];
+export const WORKLOADS: Workload[] = [
+  noopWorkload,
+  ioWorkload,
+  memoryWorkload,
+  latencyWorkload,
+  rebalanceWorkload,
+  breakdownWorkload,
+];

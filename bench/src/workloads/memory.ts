@@ -10,18 +10,29 @@ import type { Row, Workload, WorkloadResult } from './types.js';
 
 const SMALL_TOPIC = 'bench-backlog-small';
 
-const VARIANTS: Array<{ name: string; settings: TributarySettings; setup: string }> = [
-  {
-    name: 'tributary-key',
-    settings: { ordering: 'key', middleware: false },
-    setup: 'ordering key, defaults (maxInFlight 1000, concurrency 16)',
-  },
-  {
-    name: 'tributary-key fast',
-    settings: { ordering: 'key', middleware: false, ...TRIBUTARY_THROUGHPUT },
-    setup: `ordering key, the no-op run's settings (maxInFlight ${TRIBUTARY_THROUGHPUT.maxInFlight}, batchSize ${TRIBUTARY_THROUGHPUT.batchSize}, concurrency ${TRIBUTARY_THROUGHPUT.concurrency})`,
-  },
-];
+/** librdkafka keeps up to 64 MiB / 100,000 messages prefetched: a smaller queue for a bounded footprint. */
+const SMALL_QUEUE = { 'queued.max.messages.kbytes': 8192, 'queued.min.messages': 20_000, 'fetch.queue.backoff.ms': 50 };
+
+const VARIANTS: Array<{ name: string; settings: TributarySettings; rdkafka?: Record<string, number>; setup: string }> =
+  [
+    {
+      name: 'tributary-key',
+      settings: { ordering: 'key', middleware: false },
+      setup: 'ordering key, defaults (maxInFlight 1000, concurrency 16)',
+    },
+    {
+      name: 'tributary-key fast',
+      settings: { ordering: 'key', middleware: false, ...TRIBUTARY_THROUGHPUT },
+      setup: `ordering key, the no-op run's settings (maxInFlight ${TRIBUTARY_THROUGHPUT.maxInFlight}, batchSize ${TRIBUTARY_THROUGHPUT.batchSize}, concurrency ${TRIBUTARY_THROUGHPUT.concurrency})`,
+    },
+    {
+      name: 'tributary-key small-queue',
+      settings: { ordering: 'key', middleware: false, concurrency: 64, maxInFlight: 10_000, batchSize: 1000 },
+      rdkafka: SMALL_QUEUE,
+      setup:
+        'ordering key, maxInFlight 10000, batchSize 1000, concurrency 64; rdkafka queued.max.messages.kbytes 8192, queued.min.messages 20000, fetch.queue.backoff.ms 50',
+    },
+  ];
 
 /** Workload 3: peak memory while draining the largest backlog the broker keeps vs a 10× smaller one. */
 export const memoryWorkload: Workload = {
@@ -52,15 +63,17 @@ export const memoryWorkload: Workload = {
             spec: {
               kind: 'tributary',
               topic,
-              groupId: `mem-${variant.name.replace(' ', '-')}-${size}-${rep}`,
+              groupId: `mem-${variant.name.replace(/ /g, '-')}-${size}-${rep}`,
               partitions: plan.partitions,
               tributary: variant.settings,
+              rdkafka: variant.rdkafka,
             },
             handler: { type: 'sleep', ms: plan.memory.handlerMs },
             messages,
             warmupMessages: 0,
             reps: 1,
             sampleMemory: true,
+            capMs: plan.memory.capSeconds * 1000,
             timeoutMs: 180_000,
           });
           if ('error' in outcome) error = outcome.error;
@@ -79,7 +92,12 @@ export const memoryWorkload: Workload = {
             baseRssMb: spread(reps.map((r) => r.baseRssMb ?? Number.NaN)),
             peakHeapUsedMb: spread(reps.map((r) => r.peakHeapUsedMb ?? Number.NaN)),
             peakExternalMb: spread(reps.map((r) => r.peakExternalMb ?? Number.NaN)),
+            peakNativeMb: spread(reps.map((r) => r.peakNativeMb ?? Number.NaN)),
             throughput: spread(reps.map((r) => r.throughput)),
+            measured: reps.some((r) => r.capped)
+              ? `first ${plan.memory.capSeconds} s: ${Math.round(spread(reps.map((r) => r.messages)).median).toLocaleString('en-US')} msgs`
+              : 'all',
+            pauses: spread(reps.map((r) => r.pauses ?? Number.NaN)),
           },
         });
       }
@@ -88,13 +106,16 @@ export const memoryWorkload: Workload = {
       {
         id: 'memory',
         title: '3. Memory: largest backlog vs a 10× smaller one (1 ms handler)',
-        description: `A fresh worker process per repetition drains the ${plan.memory.large.toLocaleString('en-US')}-message backlog (about 4.3 MB per partition: near the ~5 MiB the broker keeps) or a ${plan.memory.small.toLocaleString('en-US')}-message one, each message waiting 1 ms in the handler. RSS and heap sampled every 20 ms; "base" is the worker's RSS before the consumer was created (Node + loaded modules). External = Buffers (message values) and ArrayBuffers. librdkafka's own queue (up to queued.min.messages = 100,000 messages or 64 MiB) is native memory inside RSS.`,
+        description: `A fresh worker process per repetition drains the ${plan.memory.large.toLocaleString('en-US')}-message backlog (about 4.3 MB per partition: near the ~5 MiB the broker keeps) or a ${plan.memory.small.toLocaleString('en-US')}-message one, each message waiting 1 ms in the handler. RSS and heap sampled every 20 ms; "base" is the worker's RSS before the consumer was created (Node + loaded modules). External = Buffers (message values) and ArrayBuffers. Native = RSS − V8 heap (total) − external: librdkafka (its prefetch queue holds up to queued.min.messages = 100,000 messages or 64 MiB, and each queued message keeps its whole fetch response buffer alive), the binding, malloc arenas. A run stops after ${plan.memory.capSeconds} s (the "consumed" column says how far it got): a slow configuration is measured over what it read by then. "Partition pauses" counts Tributary's backpressure pauses: each makes librdkafka drop what it prefetched for that partition and fetch it again on resume.`,
         columns: [
           { key: 'peakRssMb', label: 'peak RSS MB' },
           { key: 'baseRssMb', label: 'base RSS MB' },
           { key: 'peakHeapUsedMb', label: 'peak heap used MB' },
           { key: 'peakExternalMb', label: 'peak external MB' },
+          { key: 'peakNativeMb', label: 'peak native MB' },
           { key: 'throughput', label: 'msgs/s' },
+          { key: 'measured', label: 'consumed' },
+          { key: 'pauses', label: 'partition pauses' },
         ],
         rows,
         notes: [],
