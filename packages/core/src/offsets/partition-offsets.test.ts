@@ -43,6 +43,18 @@ test('nothing delivered: committable() is undefined and nothing is incomplete', 
   assert.equal(offsets.incompleteCount, 0);
 });
 
+test('a known start position (carried over a rebalance) is offered until the first delivery, then tracking takes over', () => {
+  const offsets = new PartitionOffsets(120);
+  assert.equal(offsets.committable(), 120);
+  offsets.delivered(120);
+  assert.equal(offsets.committable(), 120, 'unfinished: still the start');
+  offsets.delivered(121);
+  offsets.markDone(121);
+  assert.equal(offsets.committable(), 120, 'a later offset finishing does not pass the unfinished one');
+  offsets.markDone(120);
+  assert.equal(offsets.committable(), 122);
+});
+
 test('a delivered but unfinished offset is itself the committable offset', () => {
   const offsets = new PartitionOffsets();
   offsets.delivered(42);

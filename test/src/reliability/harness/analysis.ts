@@ -16,7 +16,7 @@ export interface Measurement {
   effectDuplicates: number;
   /**
    * Longest time a partition made no progress although it had work waiting, counting only pauses
-   * after which the same member went on (the partition did not move): what a rebalance costs
+   * after which the same member went on without having given the partition up (it did not move): what a rebalance costs
    * partitions it should not touch.
    */
   maxPauseMs: number;
@@ -68,7 +68,7 @@ export function analyze(
     lost,
     rawDuplicates: outcomes.length - seen.size,
     effectDuplicates: effects.length - new Set(effects.map((l) => l.effect)).size,
-    ...maxPauses(outcomes, byCoordinates),
+    ...maxPauses(outcomes, byCoordinates, revocations(lines)),
     finalLag: [...offsets.values()].reduce(
       (sum, partitions) => sum + partitions.reduce((s, o) => s + (o.high - Math.max(o.committed, o.low)), 0),
       0,
@@ -81,13 +81,31 @@ export function analyze(
   };
 }
 
+/** When each member gave each partition up (revoked or lost), keyed `member topic/partition`. */
+function revocations(lines: readonly LogLine[]): Map<string, number[]> {
+  const at = new Map<string, number[]>();
+  for (const l of lines) {
+    if (l.ev !== 'revoked' && l.ev !== 'lost') continue;
+    for (const tp of l.tps ?? []) {
+      const key = `${l.i} ${tp}`;
+      const list = at.get(key) ?? [];
+      list.push(l.ts);
+      at.set(key, list);
+    }
+  }
+  return at;
+}
+
 /**
  * Per partition, the gaps between consecutive final outcomes during which the next record was
- * already acknowledged by the broker — time the partition stood still with work waiting.
+ * already acknowledged by the broker — time the partition stood still with work waiting. A gap
+ * counts as "not moving" only if the same member processed both records and did not give the
+ * partition up in between (a partition revoked and later assigned back did move, if only away).
  */
 function maxPauses(
   outcomes: readonly LogLine[],
   produced: ReadonlyMap<string, ProducedRecord>,
+  revoked: ReadonlyMap<string, number[]>,
 ): { maxPauseMs: number; maxPauseAnyMs: number } {
   const byPartition = new Map<string, LogLine[]>();
   for (const l of outcomes) {
@@ -98,7 +116,7 @@ function maxPauses(
   }
   let maxPauseMs = 0;
   let maxPauseAnyMs = 0;
-  for (const list of byPartition.values()) {
+  for (const [tp, list] of byPartition) {
     list.sort((a, b) => a.ts - b.ts);
     for (let i = 1; i < list.length; i++) {
       const before = list[i - 1] as LogLine;
@@ -107,7 +125,10 @@ function maxPauses(
       if (!record || record.ackedAt > before.ts) continue; // nothing was waiting: idle, not paused
       const gap = after.ts - before.ts;
       maxPauseAnyMs = Math.max(maxPauseAnyMs, gap);
-      if (after.i === before.i) maxPauseMs = Math.max(maxPauseMs, gap);
+      const stayed =
+        after.i === before.i &&
+        !(revoked.get(`${before.i} ${tp}`) ?? []).some((ts) => ts >= before.ts && ts <= after.ts);
+      if (stayed) maxPauseMs = Math.max(maxPauseMs, gap);
     }
   }
   return { maxPauseMs, maxPauseAnyMs };
