@@ -72,3 +72,18 @@ export function exactlyOnceChecks(m: Measurement, { raw = true } = {}): Check[] 
     { name: `skipped by retention ${m.skippedByRetention} = 0`, ok: m.skippedByRetention === 0 },
   ];
 }
+
+/** Bad records: every one in the DLQ with its error (Tributary), none dropped with only a log line. */
+export function deadLetterChecks(m: Measurement, s: Scenario): Check[] {
+  return [
+    ...(s.contender === 'tributary'
+      ? [
+          {
+            name: `dead-lettered with error headers ${m.deadLettered} = invalid ${m.invalid}`,
+            ok: m.deadLettered === m.invalid,
+          },
+        ]
+      : []),
+    { name: `invalid dropped silently ${m.droppedInvalid} = 0`, ok: m.droppedInvalid === 0 },
+  ];
+}

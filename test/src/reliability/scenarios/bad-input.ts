@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Consume, ConsumerGroup, TributaryApp, TributaryConfigError } from '@tributary/core';
 import { eventRecord, type OutgoingRecord } from '../harness/rate-producer.js';
 import type { Check } from '../harness/run.js';
-import { exactlyOnceChecks, type RunResult, runScenario } from '../harness/run.js';
+import { deadLetterChecks, exactlyOnceChecks, type RunResult, runScenario } from '../harness/run.js';
 import { type Contender, sleep } from '../harness/scenario.js';
 
 export interface BadInputOptions {
@@ -118,18 +118,6 @@ export function badInputScenario(o: BadInputOptions): Promise<RunResult> {
       else
         notes.push('config typos: the KafkaJS-compatible client does not validate its own option names (not checked)');
     },
-    expect: (m, s) => [
-      ...exactlyOnceChecks(m),
-      ...(s.contender === 'tributary'
-        ? [
-            {
-              name: `dead-lettered with error headers ${m.deadLettered} = invalid ${m.invalid}`,
-              ok: m.deadLettered === m.invalid,
-            },
-          ]
-        : []),
-      { name: `invalid dropped silently ${m.droppedInvalid} = 0`, ok: m.droppedInvalid === 0 },
-      ...extra,
-    ],
+    expect: (m, s) => [...exactlyOnceChecks(m), ...deadLetterChecks(m, s), ...extra],
   });
 }

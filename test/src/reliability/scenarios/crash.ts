@@ -1,3 +1,4 @@
+import { seededRandom } from '@tributary/task-producer';
 import { exactlyOnceChecks, type RunResult, runScenario } from '../harness/run.js';
 import { type Contender, type Member, sleep } from '../harness/scenario.js';
 
@@ -23,18 +24,6 @@ const MAX_IN_FLIGHT = 300;
  */
 export function crashDuplicateBound(perSecond: number): number {
   return MAX_IN_FLIGHT + Math.ceil((perSecond * 2 * COMMIT_MS) / 1000);
-}
-
-/** Small deterministic PRNG (mulberry32): random moments that can be replayed with the same seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -65,7 +54,7 @@ export function crashScenario(o: CrashOptions): Promise<RunResult> {
     },
     settleMs: 90_000,
     body: async (s, notes) => {
-      const next = random(seed);
+      const next = seededRandom(seed); // the same moments and victims for the same seed
       const members: Member[] = [];
       for (let n = 1; n <= MEMBERS; n++) members.push(s.member(`m${n}`));
       await s.waitBalanced(45_000);

@@ -1,5 +1,5 @@
 import { eventRecord, type RecordKind } from '../harness/rate-producer.js';
-import { exactlyOnceChecks, type RunResult, runScenario } from '../harness/run.js';
+import { deadLetterChecks, exactlyOnceChecks, type RunResult, runScenario } from '../harness/run.js';
 import type { Contender } from '../harness/scenario.js';
 
 export interface PoisonOptions {
@@ -38,17 +38,6 @@ export function poisonScenario(o: PoisonOptions): Promise<RunResult> {
       await s.waitBalanced(30_000);
       await s.produce(o.perSecond, { count: o.count }, (n) => eventRecord(n, poisonKind(n)));
     },
-    expect: (m, s) => [
-      ...exactlyOnceChecks(m),
-      ...(s.contender === 'tributary'
-        ? [
-            {
-              name: `dead-lettered with error headers ${m.deadLettered} = invalid ${m.invalid}`,
-              ok: m.deadLettered === m.invalid,
-            },
-          ]
-        : []),
-      { name: `invalid dropped silently ${m.droppedInvalid} = 0`, ok: m.droppedInvalid === 0 },
-    ],
+    expect: (m, s) => [...exactlyOnceChecks(m), ...deadLetterChecks(m, s)],
   });
 }
