@@ -6,7 +6,7 @@ import { startBrokerProcess } from '@tributary/broker';
  * Progress on stderr; results to bench/results/latest.{md,json} and a timestamped copy.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { matchesOnly, NOOP_CONTENDERS } from './contenders/variants.js';
+import { matchesOnly, NOOP_CONTENDERS, QUICK_CONTENDERS } from './contenders/variants.js';
 import { describeMachine } from './machine.js';
 import { makePlan } from './plan.js';
 import { progress } from './progress.js';
@@ -39,7 +39,11 @@ const program = new Command('tributary-bench')
     'backlog size of the no-op and memory workloads (default 240000; keep it under ~5 MiB per partition)',
     positiveInt('--messages'),
   )
-  .option('--quick', 'a small smoke run (1 repetition, smaller backlogs, shorter streams)', false)
+  .option(
+    '--quick',
+    'a smoke run under 2 minutes: 1 repetition, smaller backlogs, shorter streams, a few contenders per workload, no breakdown',
+    false,
+  )
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of every worker process to this directory')
   .option(
     '--out <dir>',
@@ -61,7 +65,10 @@ const program = new Command('tributary-bench')
           exitCode: 2,
         });
       const plan = makePlan({ quick: opts.quick, reps: opts.reps, messages: opts.messages });
-      const workloads = WORKLOADS.filter((w) => !opts.workloads || opts.workloads.includes(w.id));
+      // --quick: a smoke run of every workload but the breakdown, one or two contenders each.
+      const workloads = WORKLOADS.filter((w) =>
+        opts.workloads ? opts.workloads.includes(w.id) : !(opts.quick && w.id === 'breakdown'),
+      );
       const machine = describeMachine();
       progress(
         `${machine.cpuCount} × ${machine.cpuModel}, Node ${machine.node}, librdkafka ${machine.librdkafka}, load ${machine.loadAverageAtStart}`,
@@ -75,7 +82,7 @@ const program = new Command('tributary-bench')
       const ctx: WorkloadContext = {
         plan,
         broker,
-        selected: (name) => matchesOnly(name, opts.only),
+        selected: (name) => (opts.quick && !opts.only ? QUICK_CONTENDERS.has(name) : matchesOnly(name, opts.only)),
         workerExecArgv: opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`] : [],
       };
       const results: WorkloadResult[] = [];

@@ -18,7 +18,7 @@ export interface BenchPlan {
 
 export function makePlan(options: { quick: boolean; reps?: number; messages?: number }): BenchPlan {
   const quick = options.quick;
-  const messages = options.messages ?? (quick ? 48_000 : 240_000);
+  const messages = options.messages ?? (quick ? 24_000 : 240_000);
   return {
     quick,
     reps: options.reps ?? (quick ? 1 : 3),
@@ -26,9 +26,9 @@ export function makePlan(options: { quick: boolean; reps?: number; messages?: nu
     valueBytes: 200,
     keys: 1000,
     noop: { messages, warmupMessages: Math.round(messages / 4) },
-    io: { messages: quick ? 12_000 : 50_000, sleepMs: 10, capSeconds: quick ? 3 : 8 },
-    memory: { large: messages, small: Math.round(messages / 10), handlerMs: 1, capSeconds: quick ? 8 : 20 },
-    latency: { rate: 5000, warmupSeconds: quick ? 1 : 2, seconds: quick ? 3 : 8 },
-    rebalance: { rate: 2000, beforeSeconds: quick ? 2 : 3, afterSeconds: quick ? 3 : 4, maxWaitSeconds: 15 },
+    io: { messages: quick ? 6000 : 50_000, sleepMs: 10, capSeconds: quick ? 2 : 6 },
+    memory: { large: messages, small: Math.round(messages / 10), handlerMs: 1, capSeconds: quick ? 4 : 12 },
+    latency: { rate: 5000, warmupSeconds: quick ? 1 : 2, seconds: quick ? 2 : 6 },
+    rebalance: { rate: 2000, beforeSeconds: quick ? 2 : 3, afterSeconds: quick ? 2 : 4, maxWaitSeconds: 20 },
   };
 }

@@ -10,8 +10,11 @@ export function spread(values: readonly number[]): Spread {
   const finite = values.filter((v) => Number.isFinite(v));
   if (finite.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, n: 0 };
   const sorted = [...finite].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
   return {
-    median: percentileOfSorted(sorted, 50),
+    // The middle value, or the mean of the two middle ones (2 repetitions: their mean).
+    median:
+      sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2,
     min: sorted[0] as number,
     max: sorted[sorted.length - 1] as number,
     n: sorted.length,

@@ -41,6 +41,21 @@ export const NOOP_CONTENDERS: Contender[] = [
   },
 ];
 
+/** What `--quick` runs (exact names across the workloads): one or two rows of each kind. */
+export const QUICK_CONTENDERS = new Set([
+  'raw',
+  'kafkajs',
+  'nestjs',
+  'tributary-partition',
+  'tributary-key',
+  'tributary-key+mw',
+  'tributary-key fast',
+  'raw fetch.wait.max.ms=10',
+  'tributary-key fetch.wait.max.ms=10',
+  'tributary cooperative',
+  'raw eager + sync commit',
+]);
+
 /** `--only raw,tributary` selects raw and every tributary-* row; an exact name selects one row. */
 export function matchesOnly(name: string, only: readonly string[] | undefined): boolean {
   if (!only || only.length === 0) return true;

@@ -25,7 +25,9 @@ export function forkWorker(job: Job, options: WorkerOptions): WorkerHandle {
   const child: ChildProcess = fork(join(__dirname, 'worker-main.js'), [], {
     execArgv: [...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), ...(options.execArgv ?? [])],
     serialization: 'advanced',
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Client logs go to stdout: dropped unless BENCH_LOG_LEVEL asks for them (a saturated +mw run
+    // logs a slow-handler warning per message). Errors on stderr always show.
+    stdio: ['ignore', process.env.BENCH_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit', 'ipc'],
   });
   let onAssigned!: () => void;
   const assigned = new Promise<void>((resolve) => {

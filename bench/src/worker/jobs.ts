@@ -63,6 +63,8 @@ export interface StreamResult {
   producedAt: Float64Array;
   cpuMs: number;
   commits?: number;
+  /** Longest time the worker's event loop was blocked (ms), e.g. by a synchronous commit. */
+  loopDelayMaxMs?: number;
 }
 
 export type Job = ThroughputJob | StreamJob;

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startConsumer } from '../contenders/registry.js';
 import { nowMs, producedAtOf } from '../payload.js';
 import type { StreamJob, StreamResult } from './jobs.js';
@@ -53,6 +54,8 @@ export async function runStreamJob(
   finishRequested: Promise<{ expected?: number; waitMs: number }>,
 ): Promise<StreamResult> {
   const rows = new Columns();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   let reached: (() => void) | undefined;
   let expected = Number.POSITIVE_INFINITY;
   const consumer = await startConsumer(job.spec, (partition, offset, value) => {
@@ -71,7 +74,8 @@ export async function runStreamJob(
     });
   }
   const cpuMs = ownCpuMs() - cpuAtStart;
+  loopDelay.disable();
   const commits = consumer.commits();
   await consumer.stop();
-  return { ...rows.result(), cpuMs, commits };
+  return { ...rows.result(), cpuMs, commits, loopDelayMaxMs: loopDelay.max / 1e6 };
 }

@@ -26,12 +26,6 @@ const VARIANTS: Variant[] = [
     setup: 'ordering key, defaults',
   },
   {
-    name: 'tributary-partition',
-    kind: 'tributary',
-    tributary: { ordering: 'partition', middleware: false },
-    setup: 'ordering partition, defaults',
-  },
-  {
     name: 'raw fetch.wait.max.ms=10',
     kind: 'raw',
     rdkafka: FAST_FETCH,

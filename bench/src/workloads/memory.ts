@@ -49,7 +49,7 @@ export const memoryWorkload: Workload = {
   async run(ctx): Promise<WorkloadResult[]> {
     const { plan } = ctx;
     const rows: Row[] = [];
-    for (const variant of VARIANTS.filter(() => ctx.selected('tributary-key'))) {
+    for (const variant of VARIANTS.filter((v) => ctx.selected(v.name))) {
       for (const [size, topic, messages] of [
         ['large', BACKLOG_TOPIC, plan.memory.large],
         ['small', SMALL_TOPIC, plan.memory.small],

@@ -11,6 +11,8 @@ export interface RebalanceMeasure {
   duplicates: number;
   /** Partitions that saw no message at all after the join. */
   neverResumed: number;
+  /** The first member's longest event-loop block (ms) over its whole run. */
+  firstLoopDelayMaxMs: number;
 }
 
 /**
@@ -47,7 +49,14 @@ export function analyseRebalance(
   };
   add(first, 0);
   if (second) add(second, 1);
-  const measure: RebalanceMeasure = { stayedGapMs: [], movedGapMs: [], baselineGapMs: 0, duplicates, neverResumed: 0 };
+  const measure: RebalanceMeasure = {
+    stayedGapMs: [],
+    movedGapMs: [],
+    baselineGapMs: 0,
+    duplicates,
+    neverResumed: 0,
+    firstLoopDelayMaxMs: first.loopDelayMaxMs ?? Number.NaN,
+  };
   for (const rows of byPartition.values()) {
     rows.sort((a, b) => a.at - b.at);
     let gap = 0;

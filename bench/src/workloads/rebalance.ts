@@ -39,6 +39,12 @@ const VARIANTS: Variant[] = [
     setup: 'group.protocol=consumer (broker-side incremental assignment)',
   },
   {
+    name: 'raw cooperative',
+    kind: 'raw',
+    rawRebalance: 'cooperative',
+    setup: 'cooperative-sticky, commitSync in the revoke callback (for the moving partitions), incremental unassign',
+  },
+  {
     name: 'raw eager + sync commit',
     kind: 'raw',
     rawRebalance: 'eager-sync-commit',
@@ -104,7 +110,7 @@ export const rebalanceWorkload: Workload = {
           const m = await runOnce(ctx, variant, rep);
           runs.push(m);
           progress(
-            `rebalance ${variant.name} rep${rep}: stayed ${m.stayedGapMs.length} partitions, blocked up to ${max(m.stayedGapMs).toFixed(0)} ms; moved ${m.movedGapMs.length}, blocked up to ${max(m.movedGapMs).toFixed(0)} ms; baseline gap ${m.baselineGapMs.toFixed(0)} ms; ${m.duplicates} duplicates`,
+            `rebalance ${variant.name} rep${rep}: stayed ${m.stayedGapMs.length} partitions, blocked up to ${max(m.stayedGapMs).toFixed(0)} ms; moved ${m.movedGapMs.length}, blocked up to ${max(m.movedGapMs).toFixed(0)} ms; baseline gap ${m.baselineGapMs.toFixed(0)} ms; ${m.duplicates} duplicates; event loop blocked up to ${m.firstLoopDelayMaxMs.toFixed(0)} ms`,
           );
         } catch (err) {
           error = (err as Error).message.split('\n')[0];
@@ -125,6 +131,7 @@ export const rebalanceWorkload: Workload = {
           baseline: spread(runs.map((r) => r.baselineGapMs)),
           joinToAssigned: spread(runs.map((r) => r.joinToAssignedMs)),
           duplicates: spread(runs.map((r) => r.duplicates)),
+          loopDelay: spread(runs.map((r) => r.firstLoopDelayMaxMs)),
         },
       });
     }
@@ -140,6 +147,7 @@ export const rebalanceWorkload: Workload = {
           { key: 'baseline', label: 'steady-state gap ms (max)' },
           { key: 'joinToAssigned', label: "join → new member's first message ms" },
           { key: 'duplicates', label: 'duplicates' },
+          { key: 'loopDelay', label: 'first member: event loop blocked ms (max)' },
         ],
         rows,
         notes: [],

@@ -16,22 +16,24 @@ export async function startMember(
     { kind: 'stream', spec: { ...spec, bootstrap: ctx.broker.bootstrapServers }, timeoutMs: 120_000 },
     { execArgv: ctx.workerExecArgv, timeoutMs: 180_000 },
   );
-  await Promise.race([
-    until === 'assigned' ? worker.assigned : worker.firstMessage,
-    worker.done.then(() => {
-      throw new Error('worker finished before it was assigned');
-    }),
-    new Promise((_, reject) =>
-      setTimeout(
-        () =>
-          reject(new Error(`no ${until === 'assigned' ? 'assignment' : 'message'} within ${assignTimeoutMs / 1000} s`)),
-        assignTimeoutMs,
-      ),
-    ),
-  ]).catch((err) => {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      until === 'assigned' ? worker.assigned : worker.firstMessage,
+      worker.done.then(() => {
+        throw new Error('worker finished before it was assigned');
+      }),
+      new Promise((_, reject) => {
+        const what = until === 'assigned' ? 'assignment' : 'message';
+        timer = setTimeout(() => reject(new Error(`no ${what} within ${assignTimeoutMs / 1000} s`)), assignTimeoutMs);
+      }),
+    ]);
+  } catch (err) {
     worker.kill();
     throw err;
-  });
+  } finally {
+    clearTimeout(timer);
+  }
   return worker;
 }
 
