@@ -43,3 +43,14 @@ test('slow handlers get one warning; failures one error line with the error', as
   assert.equal(errors.length, 1);
   assert.equal((errors[0] as { err: { message: string } }).err.message, 'boom');
 });
+
+test('without its own logger it writes to ctx.logger and leaves it as it is (no child per message)', async () => {
+  const { lines, logger } = capture();
+  const ctx = { ...fakeContext(), logger };
+  await assert.rejects(logging()(ctx, async () => Promise.reject(new Error('boom'))));
+  assert.equal(ctx.logger, logger);
+  const errors = lines.filter((l) => l.level === 50);
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]?.msg, 'TaskHandlers.onCreated failed');
+  assert.equal(errors[0]?.attempt, 1);
+});

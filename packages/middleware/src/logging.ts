@@ -1,4 +1,4 @@
-import type { MiddlewareFn } from '@tributary/core';
+import type { MessageContext, MiddlewareFn } from '@tributary/core';
 import type { Logger } from 'pino';
 
 export interface LoggingOptions {
@@ -11,23 +11,18 @@ export interface LoggingOptions {
 }
 
 /**
- * Gives each message a child logger on `ctx.logger` (group, topic, partition, offset, key, attempt),
- * writes one line per failure with the error, and warns about slow handlers. Secrets never reach it:
- * it logs coordinates and errors, never configs or payloads.
+ * Makes `ctx.logger` carry the message's coordinates (group, handler, topic, partition, offset, key,
+ * attempt), writes one line per failure with the error, and warns about slow handlers. Secrets never
+ * reach it: it logs coordinates and errors, never configs or payloads.
+ *
+ * Without its own `logger` it builds nothing per message: the core's `ctx.logger` is already such a
+ * child, created only when a line is written. (An eager pino child per message — bindings run through
+ * redaction — cost more than everything else in the default stack together: ~15 µs of ~18.)
  */
 export function logging(options: LoggingOptions = {}): MiddlewareFn {
   const { slowHandlerMs = 100, logEachMessage = false } = options;
   return async (ctx, next) => {
-    const m = ctx.message;
-    ctx.logger = (options.logger ?? ctx.logger).child({
-      group: ctx.groupId,
-      handler: ctx.handler,
-      topic: m.topic,
-      partition: m.partition,
-      offset: m.offset,
-      key: m.key,
-      attempt: ctx.attempt,
-    });
+    if (options.logger) ctx.logger = childWithCoordinates(options.logger, ctx);
     const started = performance.now();
     try {
       await next();
@@ -48,4 +43,17 @@ export function logging(options: LoggingOptions = {}): MiddlewareFn {
       ctx.logger.debug({ durationMs, outcome: ctx.outcome ?? 'done' }, 'processed');
     }
   };
+}
+
+function childWithCoordinates(logger: Logger, ctx: MessageContext): Logger {
+  const m = ctx.message;
+  return logger.child({
+    group: ctx.groupId,
+    handler: ctx.handler,
+    topic: m.topic,
+    partition: m.partition,
+    offset: m.offset,
+    key: m.key,
+    attempt: ctx.attempt,
+  });
 }

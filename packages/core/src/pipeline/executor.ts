@@ -21,15 +21,36 @@ export interface ExecutorDeps {
 class Context implements MessageContext {
   attempt = 1;
   outcome?: MessageOutcome;
-  readonly state = new Map<string | symbol, unknown>();
+  private stateMap?: Map<string | symbol, unknown>;
   private childLogger?: Logger;
 
   constructor(
     readonly groupId: string,
     readonly message: PipelineMessage,
-    readonly signal: AbortSignal,
     private readonly parentLogger: Logger,
   ) {}
+
+  private handlerSignal?: { signal: AbortSignal; release(): void };
+
+  /**
+   * Created on first read: an AbortController per message cost more than everything else the
+   * pipeline does per message (createAbortSignal was the top self-time function of a no-op run),
+   * and most handlers never read it. Aborted when the partition's revoke or the stop times out.
+   */
+  get signal(): AbortSignal {
+    this.handlerSignal ??= this.message.state.handlerSignal();
+    return this.handlerSignal.signal;
+  }
+
+  /** Unregisters the signal (if one was created) once the message left the handler. */
+  release(): void {
+    this.handlerSignal?.release();
+  }
+
+  get state(): Map<string | symbol, unknown> {
+    this.stateMap ??= new Map();
+    return this.stateMap;
+  }
 
   get handler() {
     return this.message.handler.name;
@@ -38,6 +59,7 @@ class Context implements MessageContext {
   // A child logger per message costs more than the no-op handler it would wrap: build it on first use.
   get logger(): Logger {
     this.childLogger ??= this.parentLogger.child({
+      handler: this.message.handler.name,
       topic: this.message.topic,
       partition: this.message.partition,
       offset: this.message.offset,
@@ -73,10 +95,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  */
 export async function execute(message: PipelineMessage, deps: ExecutorDeps): Promise<void> {
   const { state } = message;
-  const controller = new AbortController();
-  state.started(message.offset, controller);
+  state.started(message.offset);
   const started = performance.now();
-  const ctx = new Context(deps.groupId, message, controller.signal, deps.logger);
+  const ctx = new Context(deps.groupId, message, deps.logger);
   const chain = deps.chainOf(message);
   try {
     for (;;) {
@@ -106,7 +127,7 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
           attempt: ctx.attempt,
           error: cause instanceof Error ? cause : error,
         });
-        if (state.revoking || controller.signal.aborted) return; // not done: the next owner retries it
+        if (state.revoking || state.abortReason) return; // not done: the next owner retries it
         const backoff = Math.min(deps.retryBackoffMs.max, deps.retryBackoffMs.initial * 2 ** (ctx.attempt - 1));
         deps.logger.error(
           {
@@ -126,7 +147,8 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
       }
     }
   } finally {
-    state.finished(controller);
+    state.finished();
+    ctx.release();
     deps.release(message);
   }
 }

@@ -76,6 +76,16 @@ export function laneMap<T, R>(
         }
       };
 
+      const laneDone = (lane: string) => {
+        running.delete(lane);
+        active.delete(lane);
+        const rest = lanes.get(lane);
+        if (rest && rest.length > 0) ready.add(lane);
+        else dropLane(lane);
+        startNext();
+        checkComplete();
+      };
+
       const start = (lane: string, value: T) => {
         running.add(lane);
         let finished = false;
@@ -86,18 +96,25 @@ export function laneMap<T, R>(
           subscriber.error(err); // like mergeMap: a throwing projection errors the output
           return;
         }
+        // A promise (the usual projection) is awaited directly: wrapping each value in an
+        // Observable and a subscription cost more than the lane bookkeeping itself.
+        if (input instanceof Promise) {
+          input.then(
+            (result) => {
+              if (subscriber.closed) return;
+              subscriber.next(result);
+              laneDone(lane);
+            },
+            (err) => subscriber.error(err),
+          );
+          return;
+        }
         const subscription = from(input).subscribe({
           next: (result) => subscriber.next(result),
           error: (err) => subscriber.error(err),
           complete: () => {
             finished = true;
-            running.delete(lane);
-            active.delete(lane);
-            const rest = lanes.get(lane);
-            if (rest && rest.length > 0) ready.add(lane);
-            else dropLane(lane);
-            startNext();
-            checkComplete();
+            laneDone(lane);
           },
         });
         if (!finished) active.set(lane, subscription);

@@ -19,7 +19,10 @@ export class PartitionState {
   highestStarted = -1;
   /** While revoking, queued messages at or below this offset still run (see above). */
   private keepBelow = -1;
+  /** Abort controllers of running handlers that asked for `ctx.signal` (created on first read). */
   readonly controllers = new Set<AbortController>();
+  /** Set by `abortAll`: handlers' signals are aborted with it, including ones created later. */
+  abortReason?: Error;
   /** Aborted when revocation starts, to cut retry backoffs short. */
   private readonly revokeController = new AbortController();
   private drainWaiters: Array<() => void> = [];
@@ -51,15 +54,21 @@ export class PartitionState {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
-  started(offset: number, controller: AbortController): void {
+  started(offset: number): void {
     this.running += 1;
     if (offset > this.highestStarted) this.highestStarted = offset;
-    this.controllers.add(controller);
   }
 
-  finished(controller: AbortController): void {
+  finished(): void {
     this.running -= 1;
-    this.controllers.delete(controller);
+  }
+
+  /** A running handler's abort signal: created when the handler reads it, aborted by `abortAll`. */
+  handlerSignal(): { signal: AbortSignal; release(): void } {
+    const controller = new AbortController();
+    if (this.abortReason) controller.abort(this.abortReason);
+    else this.controllers.add(controller);
+    return { signal: controller.signal, release: () => this.controllers.delete(controller) };
   }
 
   /** A message left memory (final outcome, given up, or discarded). */
@@ -73,6 +82,7 @@ export class PartitionState {
   }
 
   abortAll(reason: string): void {
-    for (const controller of this.controllers) controller.abort(new Error(reason));
+    this.abortReason ??= new Error(reason);
+    for (const controller of this.controllers) controller.abort(this.abortReason);
   }
 }
