@@ -38,9 +38,12 @@ interface CooperativeConsumer {
 
 export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
   private readonly consumer: KafkaConsumer;
+  /** KIP-848 (`group.protocol: consumer`): every rebalance is incremental, whatever librdkafka reports. */
+  private readonly alwaysIncremental: boolean;
 
   constructor(config: RdkafkaConfig, topicConfig: RdkafkaConfig) {
     super();
+    this.alwaysIncremental = config['group.protocol'] === 'consumer';
     try {
       this.consumer = new KafkaConsumer(
         {
@@ -150,6 +153,9 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
   }
 
   isCooperative(): boolean {
+    // Under KIP-848 librdkafka answers NONE until the first subscription took effect and while it
+    // closes; an eager assign() then fails with "Erroneous state".
+    if (this.alwaysIncremental) return true;
     return this.safe(() => this.cooperative.rebalanceProtocol(), 'NONE') === 'COOPERATIVE';
   }
 
