@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-import { startBrokerProcess } from '@tributary/broker';
 /**
  * `npm run bench`: one embedded broker (its own process), the data produced once per workload, every
  * contender run in turn in its own worker process with a fresh consumer group, warm-up + repetitions.
  * Progress on stderr; results to bench/results/latest.{md,json} and a timestamped copy.
  */
+import { loadavg } from 'node:os';
+import { startBrokerProcess } from '@tributary/broker';
 import { Command, InvalidArgumentError } from 'commander';
 import { matchesOnly, NOOP_CONTENDERS, QUICK_CONTENDERS } from './contenders/variants.js';
 import { describeMachine } from './machine.js';
@@ -101,6 +102,7 @@ const program = new Command('tributary-bench')
           plan,
           startedAt: new Date(Date.now() - (performance.now() - started)).toISOString(),
           durationSeconds: (performance.now() - started) / 1000,
+          loadAverageAtEnd: Math.round((loadavg()[0] ?? 0) * 100) / 100,
           partial: Boolean(opts.only || opts.workloads),
           args: process.argv.slice(2),
         },

@@ -40,7 +40,7 @@ export function renderMarkdown(
     '',
     `Run ${info.startedAt}, ${Math.round(info.durationSeconds)} s, \`node bench/dist/main.js ${info.args.join(' ')}\`.`,
     '',
-    `Machine: ${m.cpuCount} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; librdkafka ${m.librdkafka} (@confluentinc/kafka-javascript ${m.kafkaJavascript}); kafkajs ${m.kafkajs}; @nestjs/microservices ${m.nestjsMicroservices}. Load average at start: ${m.loadAverageAtStart}.`,
+    `Machine: ${m.cpuCount} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}; librdkafka ${m.librdkafka} (@confluentinc/kafka-javascript ${m.kafkaJavascript}); kafkajs ${m.kafkajs}; @nestjs/microservices ${m.nestjsMicroservices}. Load average (1 min) at start ${m.loadAverageAtStart}, at the end ${info.loadAverageAtEnd}: other processes on the 2 cores (test suites) make timings noisy.`,
     "The embedded broker (librdkafka's mock cluster) runs in its own process on the same machine; every contender runs in its own worker process, one at a time. Figures are median (min–max) of the repetitions.",
     '',
     '## Targets',

@@ -6,6 +6,8 @@ export interface RunInfo {
   plan: BenchPlan;
   startedAt: string;
   durationSeconds: number;
+  /** 1-minute load average when the run ended (other work on the 2 cores skews timings). */
+  loadAverageAtEnd: number;
   /** Run with --only or --workloads: not every contender × workload was measured. */
   partial: boolean;
   args: string[];

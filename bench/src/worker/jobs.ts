@@ -65,6 +65,8 @@ export interface StreamResult {
   commits?: number;
   /** Longest time the worker's event loop was blocked (ms), e.g. by a synchronous commit. */
   loopDelayMaxMs?: number;
+  /** Partitions paused for backpressure (Tributary). */
+  pauses?: number;
 }
 
 export type Job = ThroughputJob | StreamJob;

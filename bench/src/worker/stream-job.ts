@@ -76,6 +76,7 @@ export async function runStreamJob(
   const cpuMs = ownCpuMs() - cpuAtStart;
   loopDelay.disable();
   const commits = consumer.commits();
+  const pauses = consumer.pauses?.();
   await consumer.stop();
-  return { ...rows.result(), cpuMs, commits, loopDelayMaxMs: loopDelay.max / 1e6 };
+  return { ...rows.result(), cpuMs, commits, pauses, loopDelayMaxMs: loopDelay.max / 1e6 };
 }

@@ -46,6 +46,7 @@ interface Measured {
   max: number;
   received: number;
   sent: number;
+  pauses?: number;
 }
 
 /** Produce-to-handler latency of the messages produced after the warm-up. */
@@ -56,7 +57,7 @@ function analyse(stream: StreamResult, measureFrom: number, sent: number): Measu
     if (producedAt >= measureFrom) latencies.push((stream.handledAt[i] as number) - producedAt);
   }
   const [p50, p99, max] = percentiles(latencies, [50, 99, 100]) as [number, number, number];
-  return { p50, p99, max, received: stream.handledAt.length, sent };
+  return { p50, p99, max, received: stream.handledAt.length, sent, pauses: stream.pauses };
 }
 
 async function runOnce(ctx: WorkloadContext, variant: Variant, rep: number): Promise<Measured> {
@@ -101,7 +102,7 @@ export const latencyWorkload: Workload = {
           const m = await runOnce(ctx, variant, rep);
           runs.push(m);
           progress(
-            `latency ${variant.name} rep${rep}: p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, max ${m.max.toFixed(1)} ms (${m.received}/${m.sent} received)`,
+            `latency ${variant.name} rep${rep}: p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, max ${m.max.toFixed(1)} ms (${m.received}/${m.sent} received${m.pauses ? `, ${m.pauses} pauses` : ''})`,
           );
         } catch (err) {
           error = (err as Error).message.split('\n')[0];
@@ -117,6 +118,7 @@ export const latencyWorkload: Workload = {
             p50: spread(runs.map((r) => r.p50)),
             p99: spread(runs.map((r) => r.p99)),
             max: spread(runs.map((r) => r.max)),
+            pauses: spread(runs.map((r) => r.pauses ?? Number.NaN)),
             received: `${runs.reduce((n, r) => n + r.received, 0).toLocaleString('en-US')} / ${runs.reduce((n, r) => n + r.sent, 0).toLocaleString('en-US')}`,
           },
         });
@@ -130,6 +132,7 @@ export const latencyWorkload: Workload = {
           { key: 'p50', label: 'p50 ms', digits: 1 },
           { key: 'p99', label: 'p99 ms', digits: 1 },
           { key: 'max', label: 'max ms', digits: 1 },
+          { key: 'pauses', label: 'partition pauses' },
           { key: 'received', label: 'received / sent' },
         ],
         rows,
