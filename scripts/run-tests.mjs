@@ -53,7 +53,7 @@ function collectFiles({ reliability, filters }) {
   const isReliability = (f) => f === RELIABILITY_DIR || f.startsWith(RELIABILITY_DIR + sep);
   const files = reliability
     ? findTests(RELIABILITY_DIR)
-    : [...distDirs('packages'), ...distDirs('apps'), join('test', 'dist')]
+    : [...distDirs('packages'), ...distDirs('apps'), join('test', 'dist'), join('bench', 'dist')] // bench: its unit tests only
         .flatMap((dir) => findTests(dir))
         .filter((f) => !isReliability(f));
   // Filters match on forward-slash paths so they read the same on every OS.
