@@ -346,9 +346,10 @@ export class GroupConsumer {
   private onClientLog(log: { severity: number; fac: string; message: string }): void {
     // librdkafka logs an offset reset caused by an error (offset out of range: the data was deleted
     // by retention before we read it) as a warning "<topic> [<p>]: offset reset (at …) to …".
-    // Skipped data must never be silent: log it, count it, emit it.
+    // Skipped data must never be silent: log it, count it, emit it. The same line also announces a
+    // group's very first start ("no previously committed offset available"): nothing skipped there.
     const reset = /(\S+) \[(\d+)\]: offset reset/.exec(log.message);
-    if (reset) {
+    if (reset && !log.message.includes('no previously committed offset')) {
       this.stats.offsetResets += 1;
       this.logger.warn({ detail: log.message }, 'offset reset by the client: data was skipped (deleted by retention?)');
       this.ctx.events.emit('offsets.reset', {
@@ -357,6 +358,8 @@ export class GroupConsumer {
         partition: Number(reset[2]),
         detail: log.message,
       });
+    } else if (reset) {
+      this.logger.debug({ detail: log.message }, 'no committed offset: starting at auto.offset.reset');
     } else if (log.severity <= 3) {
       this.logger.error({ fac: log.fac }, log.message);
     }
