@@ -37,6 +37,11 @@ export class OffsetTracker {
     return this.partitions.has(partitionKey(topic, partition));
   }
 
+  /** The offsets of one owned partition (for this assignment), to update without a lookup per message. */
+  offsetsOf(topic: string, partition: number): PartitionOffsets | undefined {
+    return this.partitions.get(partitionKey(topic, partition))?.offsets;
+  }
+
   delivered(topic: string, partition: number, offset: number): void {
     this.partitions.get(partitionKey(topic, partition))?.offsets.delivered(offset);
   }

@@ -104,7 +104,7 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
       try {
         await chain(ctx);
         const outcome = ctx.outcome ?? 'done';
-        deps.tracker.markDone(message.topic, message.partition, message.offset);
+        message.offsets.markDone(message.offset);
         deps.events.emit('message.processed', {
           groupId: deps.groupId,
           handler: ctx.handler,

@@ -911,3 +911,117 @@ test('laneOf is called once per value and project receives the original value', 
     assert.ok(seen.includes(item), 'same object identity');
   }
 });
+
+// Values without a lane (`laneOf` returns null: unordered handlers) share one FIFO and run in parallel.
+interface FreeItem {
+  lane: string | null;
+  id: number;
+}
+const laneOrNull = (item: FreeItem) => item.lane;
+
+test('null-lane values run in parallel up to the concurrency, in arrival order, and all complete', async () => {
+  let active = 0;
+  let maxActive = 0;
+  const started: number[] = [];
+  const input: FreeItem[] = Array.from({ length: 50 }, (_, id) => ({ lane: null, id }));
+  const { state, done } = collect(
+    from(input).pipe(
+      laneMap(
+        laneOrNull,
+        async (item) => {
+          started.push(item.id);
+          active += 1;
+          maxActive = Math.max(maxActive, active);
+          await delay(1);
+          active -= 1;
+          return item.id;
+        },
+        { concurrency: 4 },
+      ),
+    ),
+  );
+  await done;
+  assert.equal(state.completed, true);
+  assert.equal(state.values.length, 50);
+  assert.equal(maxActive, 4, 'no lane serializes them: the concurrency is used fully, never passed');
+  assert.deepEqual(
+    started,
+    input.map((i) => i.id),
+    'started in arrival order',
+  );
+});
+
+test('null-lane values and lanes share the slots: neither starves the other', async () => {
+  const started: Array<string | null> = [];
+  const input: FreeItem[] = [
+    ...Array.from({ length: 10 }, (_, id) => ({ lane: null, id })),
+    ...Array.from({ length: 3 }, (_, i) => ({ lane: `lane-${i}`, id: 10 + i })),
+  ];
+  const { done } = collect(
+    from(input).pipe(
+      laneMap(
+        laneOrNull,
+        async (item) => {
+          started.push(item.lane);
+          await delay(2);
+          return item.id;
+        },
+        { concurrency: 2 },
+      ),
+    ),
+  );
+  await done;
+  const firstLaned = started.findIndex((lane) => lane !== null);
+  assert.ok(firstLaned >= 0 && firstLaned < 6, `a laned value started within the first turns: ${started.join(',')}`);
+  assert.equal(started.length, 13);
+});
+
+test('null-lane values: stale ones are discarded at the front and by a purge, with onDiscard', async () => {
+  const stale = new Set<number>();
+  const discarded: number[] = [];
+  const purge = new Subject<void>();
+  const gate = deferred();
+  const source = new Subject<FreeItem>();
+  const ran: number[] = [];
+  const { state, done } = collect(
+    source.pipe(
+      laneMap(
+        laneOrNull,
+        async (item) => {
+          ran.push(item.id);
+          if (item.id === 0) await gate.promise;
+          return item.id;
+        },
+        { concurrency: 1, isStale: (item) => stale.has(item.id), onDiscard: (item) => discarded.push(item.id), purge },
+      ),
+    ),
+  );
+  for (let id = 0; id < 6; id++) source.next({ lane: null, id });
+  stale.add(2);
+  stale.add(4);
+  purge.next(); // 0 runs; 2 and 4 wait behind it: dropped now, without waiting for a slot
+  assert.deepEqual(discarded.sort(), [2, 4]);
+  stale.add(5); // stale by the time it reaches the front
+  gate.resolve();
+  source.complete();
+  await done;
+  assert.equal(state.completed, true);
+  assert.deepEqual(ran, [0, 1, 3]);
+  assert.deepEqual(discarded.sort(), [2, 4, 5]);
+});
+
+test('null-lane values: unsubscribing tears down running observable projections', async () => {
+  let torndown = 0;
+  const running = new Observable<number>(() => () => {
+    torndown += 1;
+  });
+  const { subscription } = collect(
+    from([
+      { lane: null, id: 1 },
+      { lane: null, id: 2 },
+    ] as FreeItem[]).pipe(laneMap(laneOrNull, () => running, { concurrency: 2 })),
+  );
+  await flush();
+  subscription.unsubscribe();
+  assert.equal(torndown, 2);
+});

@@ -11,6 +11,9 @@ export interface LaneMapOptions<T> {
   purge?: Observable<unknown>;
 }
 
+/** The lane of values without an order constraint: any number of them may run at once. */
+const FREE = Symbol('free');
+
 /**
  * Maps each value through `project`, one at a time per lane and lanes in parallel.
  *
@@ -22,10 +25,12 @@ export interface LaneMapOptions<T> {
  * - stale values (`isStale`) are discarded unstarted when they reach the front of their lane, and
  *   all at once, wherever they are queued, when `purge` emits;
  * - a lane's state is dropped as soon as it is empty and idle, so distinct keys do not accumulate;
+ * - values whose lane is `null` have no order constraint: they wait in one shared FIFO and run
+ *   as slots free up (like `mergeMap`), taking turns with the lanes;
  * - completes after the source completed and every lane drained.
  */
 export function laneMap<T, R>(
-  laneOf: (value: T) => string,
+  laneOf: (value: T) => string | null,
   project: (value: T) => ObservableInput<R>,
   options: LaneMapOptions<T>,
 ): OperatorFunction<T, R> {
@@ -33,7 +38,12 @@ export function laneMap<T, R>(
     new Observable<R>((subscriber) => {
       const lanes = new Map<string, T[]>(); // queued values per lane; a lane with an entry may be running
       const running = new Set<string>(); // lanes whose head value is being projected
-      const ready = new Set<string>(); // lanes with queued work waiting for a slot, in arrival order
+      const ready = new Set<string | typeof FREE>(); // lanes with queued work waiting for a slot, in arrival order
+      // Values without a lane: one queue, no per-value lane bookkeeping (a Map entry and a key per
+      // message cost more than the no-op handler they schedule).
+      const free: T[] = [];
+      let freeRunning = 0;
+      const freeActive = new Set<Subscription>();
       let starting = false; // startNext is running: a nested call (a synchronous completion) leaves it to the loop
       const active = new Map<string, Subscription>();
       let isSourceComplete = false;
@@ -53,7 +63,16 @@ export function laneMap<T, R>(
       };
 
       const checkComplete = () => {
-        if (isSourceComplete && running.size === 0 && lanes.size === 0) subscriber.complete();
+        if (isSourceComplete && running.size === 0 && lanes.size === 0 && freeRunning === 0 && free.length === 0)
+          subscriber.complete();
+      };
+
+      const discardStaleFree = () => {
+        if (!options.isStale) return;
+        while (free.length > 0 && options.isStale(free[0] as T)) {
+          const stale = free.shift() as T; // not inside `onDiscard?.(…)`: without onDiscard it would never run
+          options.onDiscard?.(stale);
+        }
       };
 
       const startNext = () => {
@@ -62,9 +81,16 @@ export function laneMap<T, R>(
         if (starting) return;
         starting = true;
         try {
-          while (running.size < options.concurrency && ready.size > 0) {
-            const lane = ready.values().next().value as string;
+          while (running.size + freeRunning < options.concurrency && ready.size > 0) {
+            const lane = ready.values().next().value as string | typeof FREE;
             ready.delete(lane);
+            if (lane === FREE) {
+              discardStaleFree();
+              if (free.length === 0) continue;
+              startFree(free.shift() as T);
+              if (free.length > 0) ready.add(FREE); // back of the line: lanes get their turns too
+              continue;
+            }
             const queue = lanes.get(lane);
             if (!queue || running.has(lane)) continue;
             discardStale(lane, queue);
@@ -120,6 +146,45 @@ export function laneMap<T, R>(
         if (!finished) active.set(lane, subscription);
       };
 
+      const freeDone = () => {
+        freeRunning -= 1;
+        startNext();
+        checkComplete();
+      };
+
+      const startFree = (value: T) => {
+        freeRunning += 1;
+        let input: ObservableInput<R>;
+        try {
+          input = project(value);
+        } catch (err) {
+          subscriber.error(err);
+          return;
+        }
+        if (input instanceof Promise) {
+          input.then(
+            (result) => {
+              if (subscriber.closed) return;
+              subscriber.next(result);
+              freeDone();
+            },
+            (err) => subscriber.error(err),
+          );
+          return;
+        }
+        let finished = false;
+        const subscription = from(input).subscribe({
+          next: (result) => subscriber.next(result),
+          error: (err) => subscriber.error(err),
+          complete: () => {
+            finished = true;
+            freeActive.delete(subscription);
+            freeDone();
+          },
+        });
+        if (!finished) freeActive.add(subscription);
+      };
+
       // A purge drops every stale queued value, wherever it sits in its lane (on revoke the stale
       // ones trail the ones that must still run), so their accounting is released at once.
       const purgeSubscription = options.purge?.subscribe(() => {
@@ -134,12 +199,24 @@ export function laneMap<T, R>(
           queue.splice(0, queue.length, ...kept);
           if (queue.length === 0 && !running.has(lane)) dropLane(lane);
         }
+        const keptFree = free.filter((value) => {
+          if (!isStale(value)) return true;
+          options.onDiscard?.(value);
+          return false;
+        });
+        free.splice(0, free.length, ...keptFree);
         checkComplete();
       });
 
       const sourceSubscription = source.subscribe({
         next: (value) => {
           const lane = laneOf(value);
+          if (lane === null) {
+            free.push(value);
+            ready.add(FREE);
+            startNext();
+            return;
+          }
           let queue = lanes.get(lane);
           if (!queue) {
             queue = [];
@@ -160,6 +237,7 @@ export function laneMap<T, R>(
         sourceSubscription.unsubscribe();
         purgeSubscription?.unsubscribe();
         for (const subscription of active.values()) subscription.unsubscribe();
+        for (const subscription of freeActive) subscription.unsubscribe();
       };
     });
 }

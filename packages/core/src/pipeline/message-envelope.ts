@@ -2,6 +2,7 @@ import type { Message as RawMessage } from '@confluentinc/kafka-javascript';
 import type { HandlerDefinition } from '../app/scan.js';
 import { decodeValue } from '../decode.js';
 import type { Headers, Message } from '../message.js';
+import type { PartitionOffsets } from '../offsets/partition-offsets.js';
 import type { PartitionState } from './partition-state.js';
 
 /**
@@ -17,6 +18,8 @@ export class PipelineMessage implements Message {
     readonly raw: RawMessage,
     readonly handler: HandlerDefinition,
     readonly state: PartitionState,
+    /** The tracker's offsets of the partition as assigned when this message arrived. */
+    readonly offsets: PartitionOffsets,
   ) {}
 
   get topic() {

@@ -11,9 +11,9 @@ interface Routable {
  * The lane a message runs in. Messages of one lane run one at a time, in order:
  * - `partition`: the partition — strict order per partition, partitions in parallel;
  * - `key`: the partition and key — order per key, keys in parallel (a null key is its own lane);
- * - `unordered`: the message itself — no order, bounded only by concurrency.
+ * - `unordered`: none (`null`) — no order, bounded only by concurrency.
  */
-export function laneOf(message: Routable, ordering: Ordering): string {
+export function laneOf(message: Routable, ordering: Ordering): string | null {
   switch (ordering) {
     case 'partition':
       return `${message.topic}/${message.partition}`;
@@ -22,6 +22,6 @@ export function laneOf(message: Routable, ordering: Ordering): string {
         ? `${message.topic}/${message.partition}/∅`
         : `${message.topic}/${message.partition}/k:${message.key}`;
     case 'unordered':
-      return `${message.topic}/${message.partition}@${message.offset}`;
+      return null;
   }
 }

@@ -3,13 +3,14 @@ import type { Message as RawMessage } from '@confluentinc/kafka-javascript';
 import type { Logger } from 'pino';
 import { mergeMap, Subject, type Subscription } from 'rxjs';
 import type { DependencyContainer } from 'tsyringe';
-import type { GroupDefinition } from '../app/scan.js';
+import type { GroupDefinition, HandlerDefinition } from '../app/scan.js';
 import { ConsumerConnection, type RebalanceEvent } from '../connection/consumer-connection.js';
 import type { TributaryEvents } from '../events.js';
 import type { MessageContext } from '../message.js';
 import { compose, type MiddlewareFn, resolveMiddleware } from '../middleware/middleware.js';
 import { Committer } from '../offsets/committer.js';
 import { OffsetTracker, partitionKey, type TopicPartition } from '../offsets/offset-tracker.js';
+import type { PartitionOffsets } from '../offsets/partition-offsets.js';
 import { planBackpressure } from '../pipeline/backpressure.js';
 import { type ExecutorDeps, execute } from '../pipeline/executor.js';
 import { laneMap } from '../pipeline/lane-map.js';
@@ -169,13 +170,25 @@ export class GroupConsumer {
   /** Accounts arriving messages; drops those of partitions we do not own or are revoking. */
   private admit(batch: RawMessage[]): PipelineMessage[] {
     const admitted: PipelineMessage[] = [];
+    // A batch comes in runs of one partition: look its state up once per run, not per message.
+    let runTopic: string | undefined;
+    let runPartition = -1;
+    let state: PartitionState | undefined;
+    let handler: HandlerDefinition | undefined;
+    let offsets: PartitionOffsets | undefined;
     for (const raw of batch) {
-      const state = this.states.get(partitionKey(raw.topic, raw.partition));
-      const handler = this.definition.handlersByTopic.get(raw.topic);
-      if (!state || state.revoking || !handler) continue; // fetched before a revoke: the next owner reads it
-      this.tracker.delivered(raw.topic, raw.partition, raw.offset);
+      if (raw.partition !== runPartition || raw.topic !== runTopic) {
+        runTopic = raw.topic;
+        runPartition = raw.partition;
+        state = this.states.get(partitionKey(raw.topic, raw.partition));
+        handler = this.definition.handlersByTopic.get(raw.topic);
+        offsets = this.tracker.offsetsOf(raw.topic, raw.partition);
+      }
+      // Fetched before a revoke (or for a partition not ours): the next owner reads it.
+      if (!state || state.revoking || !handler || !offsets) continue;
+      offsets.delivered(raw.offset);
       state.inMemory += 1;
-      admitted.push(new PipelineMessage(raw, handler, state));
+      admitted.push(new PipelineMessage(raw, handler, state, offsets));
     }
     this.stats.received += admitted.length;
     this.stats.inMemory += admitted.length;
