@@ -1,5 +1,6 @@
 import type { TributaryApp, TributaryEvents } from '@tributary/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { BatchedCounter } from './batched-counter.js';
 
 const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -161,8 +162,12 @@ export class TributaryMetrics {
       handlers.push([event, fn as never]);
     };
     on('messages.received', (x) => this.consumed.inc({ group: x.groupId }, x.count));
+    const processed = new BatchedCounter(this.processed);
     on('message.processed', (x) => {
-      this.processed.inc({ ...key(x), outcome: x.outcome });
+      processed.add(`${x.groupId}\u0000${x.topic}\u0000${x.partition}\u0000${x.outcome}`, () => ({
+        ...key(x),
+        outcome: x.outcome,
+      }));
       if (x.attempts > 1) this.retried.inc(key(x), x.attempts - 1);
       if (x.outcome === 'dead-lettered') this.deadLettered.inc(key(x));
       this.handlerDuration.observe({ group: x.groupId, handler: x.handler }, x.durationMs / 1000);

@@ -1,0 +1,34 @@
+import type { Counter } from 'prom-client';
+
+/**
+ * Sums per-message increments of a prom-client counter in a Map and hands them over when the
+ * counter is read (a scrape or `get()` calls its `collect`). prom-client validates and hashes the
+ * label set on every `inc`: per message that cost more than the rest of the metrics together.
+ */
+export class BatchedCounter<L extends string> {
+  private readonly pending = new Map<string, { labels: Record<L, string>; n: number }>();
+
+  constructor(private readonly counter: Counter<L>) {
+    const target = counter as unknown as { collect?: () => unknown };
+    const previous = target.collect;
+    target.collect = () => {
+      this.flush();
+      return previous?.call(counter);
+    };
+  }
+
+  /** Adds `n` for the label set identified by `key` (`labels` is only built the first time). */
+  add(key: string, labels: () => Record<L, string>, n = 1): void {
+    const entry = this.pending.get(key);
+    if (entry) entry.n += n;
+    else this.pending.set(key, { labels: labels(), n });
+  }
+
+  flush(): void {
+    for (const entry of this.pending.values()) {
+      if (entry.n === 0) continue;
+      this.counter.inc(entry.labels, entry.n);
+      entry.n = 0; // kept: the label sets are as many as prom-client keeps anyway
+    }
+  }
+}
