@@ -39,6 +39,11 @@ export function registerBrokerCommand(program: Command): void {
       } catch (err) {
         exitOnUsageError(err, (e) => e instanceof BrokerConfigError || e instanceof BrokerNativeError);
       }
+      // Listen for Ctrl-C before announcing the servers: whoever reads the line may signal at once.
+      const stopped = new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
       process.stdout.write(`bootstrap.servers=${broker.bootstrapServers}\n`);
       process.stderr.write(
         `embedded Kafka broker: ${broker.brokerCount} broker(s)` +
@@ -46,11 +51,7 @@ export function registerBrokerCommand(program: Command): void {
       );
       // The brokers run on librdkafka threads, which do not keep Node's event loop alive: a timer does.
       const keepAlive = setInterval(() => {}, 60_000);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await stopped;
       clearInterval(keepAlive);
       await broker.stop();
       process.stderr.write('embedded Kafka broker stopped\n');

@@ -42,11 +42,13 @@ export function registerDashboardCommand(program: Command): void {
         } catch (err) {
           exitOnUsageError(err, (e) => (e as { code?: string }).code === 'EADDRINUSE');
         }
-        process.stdout.write(`dashboard: ${dashboard.url}  (Ctrl-C to stop)\n`);
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
+        // Listen for Ctrl-C before announcing the URL: whoever reads the line may signal at once.
+        const stopped = new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
         });
+        process.stdout.write(`dashboard: ${dashboard.url}  (Ctrl-C to stop)\n`);
+        await stopped;
         await dashboard.close();
       },
     );
