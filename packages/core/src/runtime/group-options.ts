@@ -51,6 +51,11 @@ export function consumerConfig(
     'enable.auto.offset.store': false,
     'session.timeout.ms': o.sessionTimeoutMs,
     'max.poll.interval.ms': o.maxPollIntervalMs,
+    // librdkafka keeps one fetch in flight per broker; a partition resumed after backpressure waits
+    // for it, and the broker holds it this long when the other partitions are caught up. 500 ms
+    // (librdkafka's default) made a paused-and-resumed partition stand still up to half a second:
+    // defaults, 1 ms handler, 24,000-message backlog: 2,000 → 7,000 msgs/s.
+    'fetch.wait.max.ms': 100,
     log_level: 4,
   };
   if (o.groupProtocol === 'consumer') {
