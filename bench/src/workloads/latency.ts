@@ -23,7 +23,7 @@ const VARIANTS: Variant[] = [
     name: 'tributary-key',
     kind: 'tributary',
     tributary: { ordering: 'key', middleware: false },
-    setup: 'ordering key, defaults',
+    setup: 'ordering key, defaults (which include fetch.wait.max.ms 100)',
   },
   {
     name: 'raw fetch.wait.max.ms=10',
