@@ -8,7 +8,7 @@ import type { Row, Workload, WorkloadContext, WorkloadResult } from './types.js'
 
 /** librdkafka fetch/queue settings tried on the no-op backlog (see bench/README.md, findings). */
 const SETTINGS: Array<{ label: string; rdkafka: Record<string, number> }> = [
-  { label: 'librdkafka defaults', rdkafka: {} },
+  { label: "each client's defaults (Tributary sets a few, see the README)", rdkafka: {} },
   { label: 'queued.min.messages=1000000', rdkafka: { 'queued.min.messages': 1_000_000 } },
   { label: 'fetch.queue.backoff.ms=50', rdkafka: { 'fetch.queue.backoff.ms': 50 } },
   { label: 'fetch.message.max.bytes=4194304', rdkafka: { 'fetch.message.max.bytes': 4_194_304 } },
