@@ -3,12 +3,10 @@ import type { Logger } from 'pino';
 import { HandlerError } from '../errors.js';
 import type { TributaryEvents } from '../events.js';
 import type { MessageContext, MessageOutcome } from '../message.js';
-import type { OffsetTracker } from '../offsets/offset-tracker.js';
 import type { PipelineMessage } from './message-envelope.js';
 
 export interface ExecutorDeps {
   groupId: string;
-  tracker: OffsetTracker;
   events: EventEmitter<TributaryEvents>;
   logger: Logger;
   /** The composed middleware + handler chain of a handler. */

@@ -204,7 +204,6 @@ export class GroupConsumer {
   private run(message: PipelineMessage): Promise<void> {
     this.executorDeps ??= {
       groupId: this.groupId,
-      tracker: this.tracker,
       events: this.ctx.events,
       logger: this.logger,
       chainOf: (m) => this.chains.get(m.handler.name) as (ctx: MessageContext) => Promise<void>,
