@@ -1025,3 +1025,15 @@ test('null-lane values: unsubscribing tears down running observable projections'
   subscription.unsubscribe();
   assert.equal(torndown, 2);
 });
+
+test('null-lane values with synchronously completing observable projections all complete', async () => {
+  const input: FreeItem[] = Array.from({ length: 20 }, (_, id) => ({ lane: id % 2 === 0 ? null : `lane-${id}`, id }));
+  const { state, done } = collect(from(input).pipe(laneMap(laneOrNull, (item) => of(item.id), { concurrency: 3 })));
+  await done;
+  assert.equal(state.errored, false, String(state.error));
+  assert.equal(state.completed, true);
+  assert.deepEqual(
+    [...state.values].sort((a, b) => a - b),
+    input.map((i) => i.id),
+  );
+});

@@ -43,17 +43,31 @@ export function laneMap<T, R>(
       // message cost more than the no-op handler they schedule).
       const free: T[] = [];
       let freeRunning = 0;
-      const freeActive = new Set<Subscription>();
       let starting = false; // startNext is running: a nested call (a synchronous completion) leaves it to the loop
-      const active = new Map<string, Subscription>();
+      const active = new Set<Subscription>(); // running observable projections, torn down on unsubscribe
       let isSourceComplete = false;
 
-      const discardStale = (lane: string, queue: T[]) => {
+      /** Discards the stale values at the front of a queue (the value behind them runs next). */
+      const discardStaleHead = (queue: T[]) => {
         if (!options.isStale) return;
         while (queue.length > 0 && options.isStale(queue[0] as T)) {
           const stale = queue.shift() as T; // not inside `onDiscard?.(…)`: without onDiscard it would never run
           options.onDiscard?.(stale);
         }
+      };
+
+      /** Discards every stale value of a queue, wherever it sits. */
+      const discardAllStale = (queue: T[], isStale: (value: T) => boolean) => {
+        const kept = queue.filter((value) => {
+          if (!isStale(value)) return true;
+          options.onDiscard?.(value);
+          return false;
+        });
+        queue.splice(0, queue.length, ...kept);
+      };
+
+      const discardStale = (lane: string, queue: T[]) => {
+        discardStaleHead(queue);
         if (queue.length === 0 && !running.has(lane)) dropLane(lane);
       };
 
@@ -67,14 +81,6 @@ export function laneMap<T, R>(
           subscriber.complete();
       };
 
-      const discardStaleFree = () => {
-        if (!options.isStale) return;
-        while (free.length > 0 && options.isStale(free[0] as T)) {
-          const stale = free.shift() as T; // not inside `onDiscard?.(…)`: without onDiscard it would never run
-          options.onDiscard?.(stale);
-        }
-      };
-
       const startNext = () => {
         // Not re-entrant: a projection that completes synchronously calls back in here; the loop
         // below picks up the slot it freed, so a long synchronous backlog never deepens the stack.
@@ -85,9 +91,10 @@ export function laneMap<T, R>(
             const lane = ready.values().next().value as string | typeof FREE;
             ready.delete(lane);
             if (lane === FREE) {
-              discardStaleFree();
+              discardStaleHead(free);
               if (free.length === 0) continue;
-              startFree(free.shift() as T);
+              freeRunning += 1;
+              launch(free.shift() as T, freeDone);
               if (free.length > 0) ready.add(FREE); // back of the line: lanes get their turns too
               continue;
             }
@@ -95,7 +102,8 @@ export function laneMap<T, R>(
             if (!queue || running.has(lane)) continue;
             discardStale(lane, queue);
             if (queue.length === 0) continue;
-            start(lane, queue.shift() as T);
+            running.add(lane);
+            launch(queue.shift() as T, () => laneDone(lane));
           }
         } finally {
           starting = false;
@@ -104,7 +112,6 @@ export function laneMap<T, R>(
 
       const laneDone = (lane: string) => {
         running.delete(lane);
-        active.delete(lane);
         const rest = lanes.get(lane);
         if (rest && rest.length > 0) ready.add(lane);
         else dropLane(lane);
@@ -112,9 +119,14 @@ export function laneMap<T, R>(
         checkComplete();
       };
 
-      const start = (lane: string, value: T) => {
-        running.add(lane);
-        let finished = false;
+      const freeDone = () => {
+        freeRunning -= 1;
+        startNext();
+        checkComplete();
+      };
+
+      /** Projects `value` and forwards its results; `done` frees its slot once it completed. */
+      const launch = (value: T, done: () => void) => {
         let input: ObservableInput<R>;
         try {
           input = project(value);
@@ -129,60 +141,24 @@ export function laneMap<T, R>(
             (result) => {
               if (subscriber.closed) return;
               subscriber.next(result);
-              laneDone(lane);
-            },
-            (err) => subscriber.error(err),
-          );
-          return;
-        }
-        const subscription = from(input).subscribe({
-          next: (result) => subscriber.next(result),
-          error: (err) => subscriber.error(err),
-          complete: () => {
-            finished = true;
-            laneDone(lane);
-          },
-        });
-        if (!finished) active.set(lane, subscription);
-      };
-
-      const freeDone = () => {
-        freeRunning -= 1;
-        startNext();
-        checkComplete();
-      };
-
-      const startFree = (value: T) => {
-        freeRunning += 1;
-        let input: ObservableInput<R>;
-        try {
-          input = project(value);
-        } catch (err) {
-          subscriber.error(err);
-          return;
-        }
-        if (input instanceof Promise) {
-          input.then(
-            (result) => {
-              if (subscriber.closed) return;
-              subscriber.next(result);
-              freeDone();
+              done();
             },
             (err) => subscriber.error(err),
           );
           return;
         }
         let finished = false;
-        const subscription = from(input).subscribe({
+        let subscription: Subscription | undefined; // unset while an observable completes synchronously
+        subscription = from(input).subscribe({
           next: (result) => subscriber.next(result),
           error: (err) => subscriber.error(err),
           complete: () => {
             finished = true;
-            freeActive.delete(subscription);
-            freeDone();
+            if (subscription) active.delete(subscription);
+            done();
           },
         });
-        if (!finished) freeActive.add(subscription);
+        if (!finished) active.add(subscription);
       };
 
       // A purge drops every stale queued value, wherever it sits in its lane (on revoke the stale
@@ -191,20 +167,10 @@ export function laneMap<T, R>(
         const isStale = options.isStale;
         if (!isStale) return;
         for (const [lane, queue] of lanes) {
-          const kept = queue.filter((value) => {
-            if (!isStale(value)) return true;
-            options.onDiscard?.(value);
-            return false;
-          });
-          queue.splice(0, queue.length, ...kept);
+          discardAllStale(queue, isStale);
           if (queue.length === 0 && !running.has(lane)) dropLane(lane);
         }
-        const keptFree = free.filter((value) => {
-          if (!isStale(value)) return true;
-          options.onDiscard?.(value);
-          return false;
-        });
-        free.splice(0, free.length, ...keptFree);
+        discardAllStale(free, isStale);
         checkComplete();
       });
 
@@ -236,8 +202,7 @@ export function laneMap<T, R>(
       return () => {
         sourceSubscription.unsubscribe();
         purgeSubscription?.unsubscribe();
-        for (const subscription of active.values()) subscription.unsubscribe();
-        for (const subscription of freeActive) subscription.unsubscribe();
+        for (const subscription of active) subscription.unsubscribe();
       };
     });
 }
