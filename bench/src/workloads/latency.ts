@@ -1,10 +1,9 @@
 import type { ConsumerSpec, TributarySettings } from '../contenders/types.js';
 import { nowMs } from '../payload.js';
 import { startSteadyStream } from '../produce/steady.js';
-import { progress } from '../progress.js';
 import { percentiles, spread } from '../stats.js';
 import type { StreamResult } from '../worker/jobs.js';
-import { sleep, startMember } from './stream-runner.js';
+import { repeatRuns, sleep, startMember } from './stream-runner.js';
 import type { Row, Workload, WorkloadContext, WorkloadResult } from './types.js';
 
 interface Variant {
@@ -95,20 +94,13 @@ export const latencyWorkload: Workload = {
     const { plan } = ctx;
     const rows: Row[] = [];
     for (const variant of VARIANTS.filter((v) => ctx.selected(v.name))) {
-      const runs: Measured[] = [];
-      let error: string | undefined;
-      for (let rep = 1; rep <= plan.reps && !error; rep++) {
-        try {
-          const m = await runOnce(ctx, variant, rep);
-          runs.push(m);
-          progress(
-            `latency ${variant.name} rep${rep}: p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, max ${m.max.toFixed(1)} ms (${m.received}/${m.sent} received${m.pauses ? `, ${m.pauses} pauses` : ''})`,
-          );
-        } catch (err) {
-          error = (err as Error).message.split('\n')[0];
-          progress(`latency ${variant.name}: FAILED: ${error}`);
-        }
-      }
+      const { runs, error } = await repeatRuns(
+        plan.reps,
+        `latency ${variant.name}`,
+        (rep) => runOnce(ctx, variant, rep),
+        (m) =>
+          `p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms, max ${m.max.toFixed(1)} ms (${m.received}/${m.sent} received${m.pauses ? `, ${m.pauses} pauses` : ''})`,
+      );
       if (error) rows.push({ contender: variant.name, setup: variant.setup, error, values: {} });
       else
         rows.push({

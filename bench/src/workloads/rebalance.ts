@@ -1,11 +1,10 @@
 import type { ConsumerSpec, TributarySettings } from '../contenders/types.js';
 import { nowMs } from '../payload.js';
 import { startSteadyStream } from '../produce/steady.js';
-import { progress } from '../progress.js';
 import { spread } from '../stats.js';
 import type { WorkerHandle } from '../worker/fork-worker.js';
 import { analyseRebalance, type RebalanceMeasure } from './rebalance-analysis.js';
-import { sleep, startMember } from './stream-runner.js';
+import { repeatRuns, sleep, startMember } from './stream-runner.js';
 import type { Row, Workload, WorkloadContext, WorkloadResult } from './types.js';
 
 interface Variant {
@@ -103,20 +102,13 @@ export const rebalanceWorkload: Workload = {
     const { plan } = ctx;
     const rows: Row[] = [];
     for (const variant of VARIANTS.filter((v) => ctx.selected(v.name))) {
-      const runs: Array<RebalanceMeasure & { joinToAssignedMs: number }> = [];
-      let error: string | undefined;
-      for (let rep = 1; rep <= plan.reps && !error; rep++) {
-        try {
-          const m = await runOnce(ctx, variant, rep);
-          runs.push(m);
-          progress(
-            `rebalance ${variant.name} rep${rep}: stayed ${m.stayedGapMs.length} partitions, blocked up to ${max(m.stayedGapMs).toFixed(0)} ms; moved ${m.movedGapMs.length}, blocked up to ${max(m.movedGapMs).toFixed(0)} ms; baseline gap ${m.baselineGapMs.toFixed(0)} ms; ${m.duplicates} duplicates; event loop blocked up to ${m.firstLoopDelayMaxMs.toFixed(0)} ms`,
-          );
-        } catch (err) {
-          error = (err as Error).message.split('\n')[0];
-          progress(`rebalance ${variant.name}: FAILED: ${error}`);
-        }
-      }
+      const { runs, error } = await repeatRuns(
+        plan.reps,
+        `rebalance ${variant.name}`,
+        (rep) => runOnce(ctx, variant, rep),
+        (m) =>
+          `stayed ${m.stayedGapMs.length} partitions, blocked up to ${max(m.stayedGapMs).toFixed(0)} ms; moved ${m.movedGapMs.length}, blocked up to ${max(m.movedGapMs).toFixed(0)} ms; baseline gap ${m.baselineGapMs.toFixed(0)} ms; ${m.duplicates} duplicates; event loop blocked up to ${m.firstLoopDelayMaxMs.toFixed(0)} ms`,
+      );
       if (error) {
         rows.push({ contender: variant.name, setup: variant.setup, error, values: {} });
         continue;

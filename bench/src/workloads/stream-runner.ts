@@ -1,4 +1,5 @@
 import type { ConsumerSpec } from '../contenders/types.js';
+import { progress } from '../progress.js';
 import { forkWorker, type WorkerHandle } from '../worker/fork-worker.js';
 import type { WorkloadContext } from './types.js';
 
@@ -38,3 +39,28 @@ export async function startMember(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `runOnce` for repetitions 1…reps, reporting each with `describe`; stops at the first failure
+ * (its first line becomes the row's error: a broken contender is reported, not retried).
+ */
+export async function repeatRuns<M>(
+  reps: number,
+  label: string,
+  runOnce: (rep: number) => Promise<M>,
+  describe: (measured: M) => string,
+): Promise<{ runs: M[]; error?: string }> {
+  const runs: M[] = [];
+  for (let rep = 1; rep <= reps; rep++) {
+    try {
+      const measured = await runOnce(rep);
+      runs.push(measured);
+      progress(`${label} rep${rep}: ${describe(measured)}`);
+    } catch (err) {
+      const error = (err as Error).message.split('\n')[0];
+      progress(`${label}: FAILED: ${error}`);
+      return { runs, error };
+    }
+  }
+  return { runs };
+}
