@@ -2,6 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { OffsetTracker, partitionKey } from './offset-tracker.js';
 
+// The pipeline updates a partition's offsets through `offsetsOf` (once per partition run); by key
+// here, where untracked partitions are ignored just as the pipeline skips their messages.
+const delivered = (tracker: OffsetTracker, topic: string, partition: number, offset: number) =>
+  tracker.offsetsOf(topic, partition)?.delivered(offset);
+const markDone = (tracker: OffsetTracker, topic: string, partition: number, offset: number) =>
+  tracker.offsetsOf(topic, partition)?.markDone(offset);
+
 test('partitionKey combines topic and partition', () => {
   assert.equal(partitionKey('orders', 3), 'orders/3');
   assert.notEqual(partitionKey('orders', 1), partitionKey('orders', 11));
@@ -33,32 +40,32 @@ test('a tracked partition with nothing delivered has nothing due', () => {
 test('track is idempotent: tracking again keeps existing offsets and commit state', () => {
   const tracker = new OffsetTracker();
   tracker.track('t', 0);
-  tracker.delivered('t', 0, 10);
-  tracker.delivered('t', 0, 11);
-  tracker.markDone('t', 0, 10);
+  delivered(tracker, 't', 0, 10);
+  delivered(tracker, 't', 0, 11);
+  markDone(tracker, 't', 0, 10);
   tracker.committed([{ topic: 't', partition: 0, offset: 11 }]);
 
   tracker.track('t', 0);
   assert.equal(tracker.incomplete('t', 0), 1);
   assert.equal(tracker.committedOffset('t', 0), 11);
   assert.deepEqual(tracker.due(), []);
-  assert.throws(() => tracker.delivered('t', 0, 11), RangeError, 'offset history survived the second track()');
+  assert.throws(() => delivered(tracker, 't', 0, 11), RangeError, 'offset history survived the second track()');
 });
 
 test('due() offers the committable offset, never past unfinished work', () => {
   const tracker = new OffsetTracker();
   tracker.track('t', 0);
-  tracker.delivered('t', 0, 5);
-  tracker.delivered('t', 0, 6);
-  tracker.delivered('t', 0, 7);
+  delivered(tracker, 't', 0, 5);
+  delivered(tracker, 't', 0, 6);
+  delivered(tracker, 't', 0, 7);
   // Nothing done yet: the committable offset is the first delivered one (resume from 5).
   assert.deepEqual(tracker.due(), [{ topic: 't', partition: 0, offset: 5 }]);
 
-  tracker.markDone('t', 0, 7);
-  tracker.markDone('t', 0, 6);
+  markDone(tracker, 't', 0, 7);
+  markDone(tracker, 't', 0, 6);
   assert.deepEqual(tracker.due(), [{ topic: 't', partition: 0, offset: 5 }], '5 is unfinished: 6 and 7 must wait');
 
-  tracker.markDone('t', 0, 5);
+  markDone(tracker, 't', 0, 5);
   assert.deepEqual(tracker.due(), [{ topic: 't', partition: 0, offset: 8 }]);
 });
 
@@ -66,10 +73,10 @@ test('due() only lists partitions whose committable moved past the last committe
   const tracker = new OffsetTracker();
   tracker.track('t', 0);
   tracker.track('t', 1);
-  tracker.delivered('t', 0, 0);
-  tracker.delivered('t', 1, 100);
-  tracker.markDone('t', 0, 0);
-  tracker.markDone('t', 1, 100);
+  delivered(tracker, 't', 0, 0);
+  delivered(tracker, 't', 1, 100);
+  markDone(tracker, 't', 0, 0);
+  markDone(tracker, 't', 1, 100);
 
   const first = tracker.due();
   assert.deepEqual(sortByPartition(first), [
@@ -82,22 +89,22 @@ test('due() only lists partitions whose committable moved past the last committe
   assert.deepEqual(tracker.due(), [], 'nothing moved since the commit');
 
   // Only partition 1 progresses.
-  tracker.delivered('t', 1, 101);
-  tracker.markDone('t', 1, 101);
+  delivered(tracker, 't', 1, 101);
+  markDone(tracker, 't', 1, 101);
   assert.deepEqual(tracker.due(), [{ topic: 't', partition: 1, offset: 102 }]);
 
   // Delivering without completing does not move committable past the last commit.
-  tracker.delivered('t', 0, 1);
-  tracker.delivered('t', 0, 2);
-  tracker.markDone('t', 0, 2);
+  delivered(tracker, 't', 0, 1);
+  delivered(tracker, 't', 0, 2);
+  markDone(tracker, 't', 0, 2);
   assert.deepEqual(tracker.due(), [{ topic: 't', partition: 1, offset: 102 }]);
 });
 
 test('due() keeps offering an uncommitted offset until committed() is recorded', () => {
   const tracker = new OffsetTracker();
   tracker.track('t', 0);
-  tracker.delivered('t', 0, 0);
-  tracker.markDone('t', 0, 0);
+  delivered(tracker, 't', 0, 0);
+  markDone(tracker, 't', 0, 0);
   assert.deepEqual(tracker.due(), [{ topic: 't', partition: 0, offset: 1 }]);
   assert.deepEqual(tracker.due(), [{ topic: 't', partition: 0, offset: 1 }], 'due() itself does not record anything');
   tracker.committed([{ topic: 't', partition: 0, offset: 1 }]);
@@ -109,12 +116,12 @@ test('a failed (never done) offset holds the partition commit while others advan
   tracker.track('t', 0);
   tracker.track('t', 1);
   for (let o = 0; o < 10; o++) {
-    tracker.delivered('t', 0, o);
-    tracker.delivered('t', 1, o);
+    delivered(tracker, 't', 0, o);
+    delivered(tracker, 't', 1, o);
   }
   for (let o = 0; o < 10; o++) {
-    if (o !== 4) tracker.markDone('t', 0, o);
-    tracker.markDone('t', 1, o);
+    if (o !== 4) markDone(tracker, 't', 0, o);
+    markDone(tracker, 't', 1, o);
   }
   assert.deepEqual(sortByPartition(tracker.due()), [
     { topic: 't', partition: 0, offset: 4 },
@@ -125,15 +132,15 @@ test('a failed (never done) offset holds the partition commit while others advan
   assert.equal(tracker.incomplete('t', 0), 1);
   assert.equal(tracker.incomplete('t', 1), 0);
 
-  tracker.markDone('t', 0, 4);
+  markDone(tracker, 't', 0, 4);
   assert.deepEqual(tracker.due(), [{ topic: 't', partition: 0, offset: 10 }]);
 });
 
 test('committed() ignores older (late) acknowledgements', () => {
   const tracker = new OffsetTracker();
   tracker.track('t', 0);
-  for (let o = 0; o < 20; o++) tracker.delivered('t', 0, o);
-  for (let o = 0; o < 10; o++) tracker.markDone('t', 0, o);
+  for (let o = 0; o < 20; o++) delivered(tracker, 't', 0, o);
+  for (let o = 0; o < 10; o++) markDone(tracker, 't', 0, o);
 
   tracker.committed([{ topic: 't', partition: 0, offset: 10 }]);
   assert.equal(tracker.committedOffset('t', 0), 10);
@@ -145,7 +152,7 @@ test('committed() ignores older (late) acknowledgements', () => {
   tracker.committed([{ topic: 't', partition: 0, offset: 10 }]); // duplicate ack
   assert.equal(tracker.committedOffset('t', 0), 10);
 
-  for (let o = 10; o < 15; o++) tracker.markDone('t', 0, o);
+  for (let o = 10; o < 15; o++) markDone(tracker, 't', 0, o);
   assert.deepEqual(tracker.due(), [{ topic: 't', partition: 0, offset: 15 }]);
   tracker.committed([{ topic: 't', partition: 0, offset: 15 }]);
   assert.equal(tracker.committedOffset('t', 0), 15);
@@ -167,7 +174,7 @@ test('committed() with several partitions updates each independently', () => {
 test('committed offset 0 is recorded (0 is not treated as "nothing")', () => {
   const tracker = new OffsetTracker();
   tracker.track('t', 0);
-  tracker.delivered('t', 0, 0);
+  delivered(tracker, 't', 0, 0);
   assert.deepEqual(tracker.due(), [{ topic: 't', partition: 0, offset: 0 }]);
   tracker.committed([{ topic: 't', partition: 0, offset: 0 }]);
   assert.equal(tracker.committedOffset('t', 0), 0);
@@ -178,9 +185,9 @@ test('untracked partitions are ignored everywhere', () => {
   const tracker = new OffsetTracker();
   tracker.track('t', 0);
 
-  assert.doesNotThrow(() => tracker.delivered('t', 1, 5));
-  assert.doesNotThrow(() => tracker.markDone('t', 1, 5));
-  assert.doesNotThrow(() => tracker.delivered('other', 0, 5));
+  assert.doesNotThrow(() => delivered(tracker, 't', 1, 5));
+  assert.doesNotThrow(() => markDone(tracker, 't', 1, 5));
+  assert.doesNotThrow(() => delivered(tracker, 'other', 0, 5));
   tracker.committed([{ topic: 't', partition: 1, offset: 6 }]);
 
   assert.equal(tracker.owns('t', 1), false);
@@ -194,17 +201,17 @@ test('untracked partitions are ignored everywhere', () => {
   assert.equal(tracker.committedOffset('t', 1), undefined);
   assert.equal(tracker.incomplete('t', 1), 0);
   assert.deepEqual(tracker.due(), []);
-  assert.doesNotThrow(() => tracker.delivered('t', 1, 0), 'the earlier delivery of 5 was not recorded');
+  assert.doesNotThrow(() => delivered(tracker, 't', 1, 0), 'the earlier delivery of 5 was not recorded');
 });
 
 test('forget() drops offsets and commit state; re-tracking starts fresh', () => {
   const tracker = new OffsetTracker();
   tracker.track('t', 0);
   tracker.track('t', 1);
-  for (let o = 0; o < 5; o++) tracker.delivered('t', 0, o);
-  tracker.markDone('t', 0, 0);
+  for (let o = 0; o < 5; o++) delivered(tracker, 't', 0, o);
+  markDone(tracker, 't', 0, 0);
   tracker.committed([{ topic: 't', partition: 0, offset: 1 }]);
-  tracker.delivered('t', 1, 0);
+  delivered(tracker, 't', 1, 0);
 
   tracker.forget('t', 0);
   assert.equal(tracker.owns('t', 0), false);
@@ -214,13 +221,13 @@ test('forget() drops offsets and commit state; re-tracking starts fresh', () => 
   assert.deepEqual(tracker.due([{ topic: 't', partition: 0 }]), []);
 
   // Operations after forget are ignored.
-  tracker.markDone('t', 0, 1);
-  tracker.delivered('t', 0, 100);
+  markDone(tracker, 't', 0, 1);
+  delivered(tracker, 't', 0, 100);
   assert.equal(tracker.owns('t', 0), false);
 
   // The partition comes back (reassigned): lower offsets are accepted again, no stale commit.
   tracker.track('t', 0);
-  assert.doesNotThrow(() => tracker.delivered('t', 0, 1));
+  assert.doesNotThrow(() => delivered(tracker, 't', 0, 1));
   assert.equal(tracker.committedOffset('t', 0), undefined);
   assert.equal(tracker.incomplete('t', 0), 1);
   assert.deepEqual(tracker.due([{ topic: 't', partition: 0 }]), [{ topic: 't', partition: 0, offset: 1 }]);
@@ -230,8 +237,8 @@ test('forget() of one partition leaves the others untouched', () => {
   const tracker = new OffsetTracker();
   tracker.track('t', 0);
   tracker.track('t', 1);
-  tracker.delivered('t', 1, 3);
-  tracker.markDone('t', 1, 3);
+  delivered(tracker, 't', 1, 3);
+  markDone(tracker, 't', 1, 3);
   tracker.committed([{ topic: 't', partition: 1, offset: 2 }]);
   tracker.forget('t', 0);
   assert.equal(tracker.owns('t', 1), true);
@@ -247,8 +254,8 @@ test('due(only) filters to the given partitions', () => {
     ['b', 0],
   ] as const) {
     tracker.track(topic, partition);
-    tracker.delivered(topic, partition, 10);
-    tracker.markDone(topic, partition, 10);
+    delivered(tracker, topic, partition, 10);
+    markDone(tracker, topic, partition, 10);
   }
 
   assert.equal(tracker.due().length, 3);
@@ -284,8 +291,8 @@ test('due(only) filters to the given partitions', () => {
 test('due() results are copies: mutating them does not affect the tracker', () => {
   const tracker = new OffsetTracker();
   tracker.track('t', 0);
-  tracker.delivered('t', 0, 0);
-  tracker.markDone('t', 0, 0);
+  delivered(tracker, 't', 0, 0);
+  markDone(tracker, 't', 0, 0);
   const [due] = tracker.due();
   assert.ok(due);
   due.topic = 'mutated';
@@ -294,27 +301,27 @@ test('due() results are copies: mutating them does not affect the tracker', () =
   assert.deepEqual(tracker.due(), [{ topic: 't', partition: 0, offset: 1 }]);
 });
 
-test('delivered() propagates RangeError for non-increasing offsets of a tracked partition', () => {
+test('delivering a non-increasing offset of a tracked partition throws RangeError for non-increasing offsets of a tracked partition', () => {
   const tracker = new OffsetTracker();
   tracker.track('t', 0);
-  tracker.delivered('t', 0, 5);
-  assert.throws(() => tracker.delivered('t', 0, 5), RangeError);
-  assert.throws(() => tracker.delivered('t', 0, 4), RangeError);
+  delivered(tracker, 't', 0, 5);
+  assert.throws(() => delivered(tracker, 't', 0, 5), RangeError);
+  assert.throws(() => delivered(tracker, 't', 0, 4), RangeError);
   // Partitions are independent: the same offset on another partition is fine.
   tracker.track('t', 1);
-  assert.doesNotThrow(() => tracker.delivered('t', 1, 5));
+  assert.doesNotThrow(() => delivered(tracker, 't', 1, 5));
 });
 
 test('incomplete() counts unfinished offsets per partition', () => {
   const tracker = new OffsetTracker();
   tracker.track('t', 0);
   tracker.track('t', 1);
-  for (let o = 0; o < 4; o++) tracker.delivered('t', 0, o);
-  tracker.delivered('t', 1, 0);
+  for (let o = 0; o < 4; o++) delivered(tracker, 't', 0, o);
+  delivered(tracker, 't', 1, 0);
   assert.equal(tracker.incomplete('t', 0), 4);
   assert.equal(tracker.incomplete('t', 1), 1);
-  tracker.markDone('t', 0, 2);
-  tracker.markDone('t', 0, 2);
+  markDone(tracker, 't', 0, 2);
+  markDone(tracker, 't', 0, 2);
   assert.equal(tracker.incomplete('t', 0), 3);
   assert.equal(tracker.incomplete('t', 1), 1);
 });
@@ -341,13 +348,13 @@ test('end to end: random completion across partitions never commits past unfinis
     const pending = open.get(p) as Set<number>;
     if (rand() < 0.55) {
       const offset = (nextOffset.get(p) as number) + (rand() < 0.1 ? 2 : 0);
-      tracker.delivered('t', p, offset);
+      delivered(tracker, 't', p, offset);
       pending.add(offset);
       nextOffset.set(p, offset + 1);
     } else if (pending.size > 0) {
       const values = [...pending];
       const offset = values[Math.floor(rand() * values.length)] as number;
-      tracker.markDone('t', p, offset);
+      markDone(tracker, 't', p, offset);
       pending.delete(offset);
     }
     if (step % 50 === 0) {

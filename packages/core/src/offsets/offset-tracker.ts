@@ -42,14 +42,6 @@ export class OffsetTracker {
     return this.partitions.get(partitionKey(topic, partition))?.offsets;
   }
 
-  delivered(topic: string, partition: number, offset: number): void {
-    this.partitions.get(partitionKey(topic, partition))?.offsets.delivered(offset);
-  }
-
-  markDone(topic: string, partition: number, offset: number): void {
-    this.partitions.get(partitionKey(topic, partition))?.offsets.markDone(offset);
-  }
-
   /** Offsets that moved past what was last committed, for all or the given partitions. */
   due(only?: TopicPartition[]): CommitOffset[] {
     const keys = only ? only.map((tp) => partitionKey(tp.topic, tp.partition)) : [...this.partitions.keys()];
