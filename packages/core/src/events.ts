@@ -10,6 +10,12 @@ export interface TributaryEvents {
   /** After the flush: in-flight work done, offsets committed, hooks run. `durationMs` covers all of it. */
   'partitions.revoked': [{ groupId: string; partitions: TopicPartition[]; durationMs: number; timedOut: boolean }];
   'partitions.lost': [{ groupId: string; partitions: TopicPartition[] }];
+  /**
+   * Eager rebalancing: the assignment arrived after the group had already started another round,
+   * so it is kept unstarted (paused, nothing processed) until revoked — or `partitions.released`.
+   */
+  'partitions.held': [{ groupId: string; partitions: TopicPartition[] }];
+  'partitions.released': [{ groupId: string; partitions: TopicPartition[] }];
   'message.processed': [
     {
       groupId: string;

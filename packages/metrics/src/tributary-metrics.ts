@@ -129,7 +129,7 @@ export class TributaryMetrics {
     });
     this.rebalances = new Counter({
       name: 'tributary_rebalances_total',
-      help: 'Partition assignment changes seen by this instance',
+      help: 'Partition assignment changes seen by this instance (type: assign, revoke, lost, held)',
       labelNames: ['group', 'type'],
       registers: r,
     });
@@ -201,6 +201,7 @@ export class TributaryMetrics {
       this.rebalances.inc({ group: x.groupId, type: 'lost' });
       unassign(x);
     });
+    on('partitions.held', (x) => this.rebalances.inc({ group: x.groupId, type: 'held' }));
     on('stats', (x) => this.recordLag(x.groupId, x.stats as RdkafkaStats));
     const sample = () => {
       for (const s of app.stats()) {

@@ -186,6 +186,13 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
     );
   }
 
+  /** Moves an assigned partition's fetch position to `offset`. */
+  seek(position: CommitOffset, timeoutMs = 5_000): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.consumer.seek(position, timeoutMs, (err) => (err ? reject(err) : resolve())),
+    );
+  }
+
   disconnect(): Promise<void> {
     return new Promise((resolve) => {
       if (!this.consumer.isConnected()) return resolve();

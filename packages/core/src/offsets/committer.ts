@@ -2,13 +2,12 @@ import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { ConsumerConnection } from '../connection/consumer-connection.js';
 import type { TributaryEvents } from '../events.js';
+import { isRebalanceRefusal } from '../rebalance/generation-probe.js';
 import { type CommitOffset, type OffsetTracker, partitionKey, type TopicPartition } from './offset-tracker.js';
 
 const REBALANCE_IN_PROGRESS = 27;
 /** How often offsets a rebalance refused are offered again (well inside `eagerHandoverGraceMs`). */
 const CARRIED_RETRY_MS = 100;
-/** ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS. */
-const REBALANCE_CODES = new Set([22, 25, REBALANCE_IN_PROGRESS]);
 
 /** Later entries win per partition. */
 function mergeOffsets(base: CommitOffset[], newer: CommitOffset[]): CommitOffset[] {
@@ -226,7 +225,7 @@ export class Committer {
 
   private failed(offsets: CommitOffset[], error: Error & { code?: number }, sync: boolean): void {
     // Refusals during a rebalance are expected (the revoke flush or the next generation handles them).
-    const expected = error.code !== undefined && REBALANCE_CODES.has(error.code);
+    const expected = isRebalanceRefusal(error.code);
     this.logger[expected ? 'debug' : 'warn'](
       { err: error, offsets, sync },
       'offset commit failed; the offsets stay uncommitted and will be retried',

@@ -12,6 +12,12 @@ import type { TopicPartition } from '../offsets/offset-tracker.js';
 export class PartitionState {
   /** Set when revocation starts: queued messages are discarded, new arrivals dropped. */
   revoking = false;
+  /**
+   * Assigned but not started (see `GroupConsumer.holdUntilStable`): arrivals are dropped and the
+   * first dropped offset kept, so fetching restarts there if the hold ends without a revoke.
+   */
+  held = false;
+  heldFrom?: number;
   paused = false;
   inMemory = 0;
   running = 0;

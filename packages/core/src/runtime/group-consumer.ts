@@ -9,7 +9,7 @@ import type { TributaryEvents } from '../events.js';
 import type { MessageContext } from '../message.js';
 import { compose, type MiddlewareFn, resolveMiddleware } from '../middleware/middleware.js';
 import { Committer } from '../offsets/committer.js';
-import { OffsetTracker, partitionKey, type TopicPartition } from '../offsets/offset-tracker.js';
+import { type CommitOffset, OffsetTracker, partitionKey, type TopicPartition } from '../offsets/offset-tracker.js';
 import type { PartitionOffsets } from '../offsets/partition-offsets.js';
 import { planBackpressure } from '../pipeline/backpressure.js';
 import { type ExecutorDeps, execute } from '../pipeline/executor.js';
@@ -18,8 +18,14 @@ import { PipelineMessage } from '../pipeline/message-envelope.js';
 import { PartitionState } from '../pipeline/partition-state.js';
 import { pollSource } from '../pipeline/poll-source.js';
 import { laneOf } from '../pipeline/router.js';
+import { probeGeneration } from '../rebalance/generation-probe.js';
 import { type FlushTarget, revokeFlush } from '../rebalance/revoke-flush.js';
 import { consumerConfig, type ResolvedGroupOptions } from './group-options.js';
+
+/** How often a held assignment asks the coordinator again whether the group is stable. */
+const HOLD_REPROBE_MS = 200;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface GroupRuntimeContext {
   brokers: string;
@@ -66,6 +72,8 @@ export class GroupConsumer {
   private subscription?: Subscription;
   private rebalanceQueue: Promise<void> = Promise.resolve();
   private stopping = false;
+  /** Partitions of our last assignment: the generation probe prefers them (see `chooseProbeOffset`). */
+  private previouslyOwned: ReadonlySet<string> = new Set();
   private pipelineDone?: Promise<void>;
   private readonly stats = {
     inMemory: 0,
@@ -186,6 +194,10 @@ export class GroupConsumer {
       }
       // Fetched before a revoke (or for a partition not ours): the next owner reads it.
       if (!state || state.revoking || !handler || !offsets) continue;
+      if (state.held) {
+        state.heldFrom ??= raw.offset;
+        continue;
+      }
       offsets.delivered(raw.offset);
       state.inMemory += 1;
       admitted.push(new PipelineMessage(raw, handler, state, offsets));
@@ -225,7 +237,7 @@ export class GroupConsumer {
 
   /** Pauses/resumes partitions as `planBackpressure` decides; returns the next poll's size. */
   private applyBackpressure(): number {
-    const active = [...this.states.values()].filter((s) => !s.revoking);
+    const active = [...this.states.values()].filter((s) => !s.revoking && !s.held);
     const plan = planBackpressure(active, this.stats.inMemory, this.options);
     this.connection.pause(plan.pause);
     this.connection.resume(plan.resume);
@@ -235,22 +247,25 @@ export class GroupConsumer {
   }
 
   private enqueueRebalance(event: RebalanceEvent): void {
-    this.rebalanceQueue = this.rebalanceQueue
-      .then(() =>
-        event.kind === 'assign' ? this.onAssign(event.partitions) : this.onRevoke(event.partitions, event.lost),
-      )
-      .catch((err) => {
-        this.logger.error({ err, event }, 'rebalance handling failed');
-        this.ctx.events.emit('group.error', { groupId: this.groupId, error: err as Error });
-      });
+    this.enqueue(
+      () => (event.kind === 'assign' ? this.onAssign(event.partitions) : this.onRevoke(event.partitions, event.lost)),
+      event,
+    );
+  }
+
+  /** Rebalance handling and hold re-probes run one at a time, in order. */
+  private enqueue(work: () => Promise<void>, event?: RebalanceEvent): void {
+    this.rebalanceQueue = this.rebalanceQueue.then(work).catch((err) => {
+      this.logger.error({ err, event }, 'rebalance handling failed');
+      this.ctx.events.emit('group.error', { groupId: this.groupId, error: err as Error });
+    });
   }
 
   private async onAssign(partitions: TopicPartition[]): Promise<void> {
     // First settle what a mid-rebalance revoke could not commit, so whoever now owns those
     // partitions fetches an offset past the work already done; ours restart at our own position.
-    const resumeAt = new Map(
-      (await this.committer.settleCarried(partitions)).map((c) => [partitionKey(c.topic, c.partition), c.offset]),
-    );
+    const carriedBack = await this.committer.settleCarried(partitions);
+    const resumeAt = new Map(carriedBack.map((c) => [partitionKey(c.topic, c.partition), c.offset]));
     if (partitions.length > 0 && this.options.eagerHandoverGraceMs > 0) {
       // Every member gets its assignment at once. A previous owner whose revoke-time commit was
       // refused commits right now (above); waiting a moment before assigning lets that commit land
@@ -258,24 +273,117 @@ export class GroupConsumer {
       // that is every partition; under cooperative-sticky it is the newly added ones, whose previous
       // owner revoked them one round earlier and commits as this round's assignment arrives (the
       // reliability suite's scale-out scenario saw the new owner win that race without the wait).
-      await new Promise((resolve) => setTimeout(resolve, this.options.eagerHandoverGraceMs));
+      await sleep(this.options.eagerHandoverGraceMs);
     }
-    for (const tp of partitions) {
+    const hold = await this.generationIsOver(partitions, carriedBack);
+    const states = partitions.map((tp) => {
       const key = partitionKey(tp.topic, tp.partition);
-      this.states.set(key, new PartitionState(tp));
+      const state = new PartitionState(tp);
+      state.held = state.paused = hold;
+      this.states.set(key, state);
       this.tracker.track(tp.topic, tp.partition, resumeAt.get(key));
-    }
+      return state;
+    });
     const positioned = partitions.map((tp) => {
       const offset = resumeAt.get(partitionKey(tp.topic, tp.partition));
       return offset === undefined ? tp : { ...tp, offset };
     });
     this.connection.assign(positioned);
+    this.previouslyOwned = new Set(partitions.map((tp) => partitionKey(tp.topic, tp.partition)));
+    if (hold) this.holdUntilStable(states, resumeAt);
     // librdkafka keeps a partition's pause flag across unassign/assign: a partition we paused while
     // revoking it earlier would come back paused forever. Our new state says "not paused": make it so.
-    this.connection.resume(partitions);
+    else this.connection.resume(partitions);
     this.logger.info({ partitions: partitions.map((p) => partitionKey(p.topic, p.partition)) }, 'partitions assigned');
     await this.runHooks('assigned', partitions);
     this.ctx.events.emit('partitions.assigned', { groupId: this.groupId, partitions });
+  }
+
+  /**
+   * Eager rebalancing only: has the group already started another round, so that this assignment
+   * is about to be revoked? Then the previous owners may not have been able to commit (see
+   * `probeGeneration`) and fetching would repeat their last messages.
+   */
+  private async generationIsOver(partitions: TopicPartition[], carriedBack: CommitOffset[]): Promise<boolean> {
+    if (partitions.length === 0 || this.connection.isCooperative()) return false;
+    const verdict = await probeGeneration(this.connection, partitions, carriedBack, this.previouslyOwned, this.logger);
+    return verdict === 'rebalancing';
+  }
+
+  /**
+   * Keeps a doomed assignment idle: assigned (librdkafka needs the assign to take part in the next
+   * round) but paused, arrivals dropped, nothing processed or committed, until the revoke hands it
+   * over untouched. Should the group prove stable after all (a refusal with no round behind it),
+   * the probe is repeated and the partitions start where the group's committed offsets say.
+   */
+  private holdUntilStable(held: PartitionState[], resumeAt: Map<string, number>): void {
+    const partitions = held.map((s) => s.tp);
+    this.connection.pause(partitions);
+    this.logger.info(
+      { partitions: partitions.map((p) => partitionKey(p.topic, p.partition)) },
+      'group already rebalancing again: holding the new assignment unstarted until it is revoked',
+    );
+    this.ctx.events.emit('partitions.held', { groupId: this.groupId, partitions });
+    this.reprobeLater(held, resumeAt);
+  }
+
+  private reprobeLater(held: PartitionState[], resumeAt: Map<string, number>): void {
+    setTimeout(
+      () => this.enqueue(() => this.reprobe(held, resumeAt)),
+      Math.max(HOLD_REPROBE_MS, this.options.eagerHandoverGraceMs),
+    ).unref();
+  }
+
+  private async reprobe(held: PartitionState[], resumeAt: Map<string, number>): Promise<void> {
+    // Runs on the rebalance queue: a revoke that came first has already forgotten these states.
+    const still = held.filter((s) => s.held && this.states.get(partitionKey(s.tp.topic, s.tp.partition)) === s);
+    if (still.length === 0 || this.stopping) return;
+    const partitions = still.map((s) => s.tp);
+    const ownCarried = partitions.flatMap((tp) => {
+      const offset = resumeAt.get(partitionKey(tp.topic, tp.partition));
+      return offset === undefined ? [] : [{ ...tp, offset }];
+    });
+    const verdict = await probeGeneration(this.connection, partitions, ownCarried, this.previouslyOwned, this.logger);
+    if (verdict === 'stable') await this.release(still, resumeAt);
+    else this.reprobeLater(still, resumeAt);
+  }
+
+  /**
+   * Ends a hold without a revoke: after the handover grace (a previous owner's refused commit lands
+   * as soon as the group is stable), each partition starts at the furthest of the group's committed
+   * offset and our own carried one, or where the dropped arrivals began if there is neither.
+   */
+  private async release(held: PartitionState[], resumeAt: Map<string, number>): Promise<void> {
+    await sleep(this.options.eagerHandoverGraceMs);
+    const partitions = held.map((s) => s.tp);
+    let committed: CommitOffset[];
+    try {
+      committed = await this.connection.committed(partitions, 5_000);
+      for (const state of held) {
+        const { topic, partition } = state.tp;
+        const key = partitionKey(topic, partition);
+        const own = resumeAt.get(key);
+        const group = committed.find((c) => c.topic === topic && c.partition === partition && c.offset >= 0)?.offset;
+        const start = own === undefined ? (group ?? state.heldFrom) : Math.max(own, group ?? own);
+        if (start !== undefined) await this.connection.seek({ topic, partition, offset: start });
+        if (own !== undefined && start !== own) {
+          // The group is past our carried offset: committing it would move the group backwards.
+          this.tracker.forget(topic, partition);
+          this.tracker.track(topic, partition);
+        }
+      }
+    } catch (err) {
+      this.logger.debug({ err }, 'could not position held partitions; probing again');
+      this.reprobeLater(held, resumeAt);
+      return;
+    }
+    for (const state of held) state.held = state.paused = false;
+    this.connection.resume(partitions);
+    this.logger.info(
+      { partitions: partitions.map((p) => partitionKey(p.topic, p.partition)) },
+      'group stable: held partitions started',
+    );
+    this.ctx.events.emit('partitions.released', { groupId: this.groupId, partitions });
   }
 
   private async onRevoke(partitions: TopicPartition[], lost: boolean): Promise<void> {
