@@ -11,8 +11,8 @@ export interface TributaryEvents {
   'partitions.revoked': [{ groupId: string; partitions: TopicPartition[]; durationMs: number; timedOut: boolean }];
   'partitions.lost': [{ groupId: string; partitions: TopicPartition[] }];
   /**
-   * Eager rebalancing: the assignment arrived after the group had already started another round,
-   * so it is kept unstarted (paused, nothing processed) until revoked — or `partitions.released`.
+   * Classic protocols: new partitions arrived after the group had already started another round,
+   * so they are kept unstarted (paused, nothing processed) until revoked or `partitions.released`.
    */
   'partitions.held': [{ groupId: string; partitions: TopicPartition[] }];
   'partitions.released': [{ groupId: string; partitions: TopicPartition[] }];

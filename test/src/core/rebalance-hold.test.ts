@@ -25,12 +25,17 @@ const PARTITIONS = 3;
 const BATCH = 300;
 
 /**
- * Under eager rebalancing a new assignment is probed with a commit: a coordinator that refuses it
- * has started another round, and fetching would repeat what the previous owners could not commit.
+ * New partitions are probed with a commit before they start: a coordinator that refuses it has
+ * started another round, and fetching would repeat what the previous owners could not commit yet.
  * Here the refusals are injected while the group is in fact stable, so the hold must end by itself
  * and the partitions start exactly at the committed offsets: nothing repeated, nothing skipped.
  */
-test('an eager assignment whose probe commit is refused is held unstarted, then started at the committed offsets', async (t) => {
+for (const protocol of ['eager', 'cooperative'] as const)
+  test(`${protocol}: new partitions whose probe commit is refused are held unstarted, then started at the committed offsets`, async (t) => {
+    await heldThenReleased(t, protocol);
+  });
+
+async function heldThenReleased(t: { skip(message: string): void }, protocol: 'eager' | 'cooperative') {
   const broker = kafka.embedded;
   if (!broker) return t.skip('needs the embedded broker to inject commit refusals');
   const topic = uniqueName('hold');
@@ -41,7 +46,7 @@ test('an eager assignment whose probe commit is refused is held unstarted, then 
       message: (i) => ({ key: `k-${from + i}`, value: JSON.stringify({ seq: from + i }) }),
     });
 
-  @ConsumerGroup(group, { rebalanceProtocol: 'eager' })
+  @ConsumerGroup(group, { rebalanceProtocol: protocol })
   class Handler {
     constructor(
       private readonly recorder: Recorder,
@@ -97,7 +102,7 @@ test('an eager assignment whose probe commit is refused is held unstarted, then 
     await second.stop();
   }
 
-  assert.deepEqual(held, [PARTITIONS], 'the whole assignment was held once');
+  assert.deepEqual(held, [PARTITIONS], 'the new partitions were held once');
   assert.deepEqual(released, [PARTITIONS], 'and released once the coordinator accepted the probe');
   const bySecond = recorder.processed.filter((p) => p.member === 'second');
   assert.ok(
@@ -114,4 +119,4 @@ test('an eager assignment whose probe commit is refused is held unstarted, then 
     await committedOffsets(kafka.bootstrapServers, group, topic, PARTITIONS),
     await endOffsets(kafka.bootstrapServers, topic, PARTITIONS),
   );
-});
+}

@@ -176,6 +176,11 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
     return this.safe(() => this.cooperative.rebalanceProtocol(), 'NONE') === 'COOPERATIVE';
   }
 
+  /** KIP-848 (`group.protocol: consumer`) rather than the classic rebalance protocols. */
+  usesConsumerProtocol(): boolean {
+    return this.alwaysIncremental;
+  }
+
   isConnected(): boolean {
     return this.consumer.isConnected();
   }

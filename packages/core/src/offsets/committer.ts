@@ -9,6 +9,15 @@ const REBALANCE_IN_PROGRESS = 27;
 /** How often offsets a rebalance refused are offered again (well inside `eagerHandoverGraceMs`). */
 const CARRIED_RETRY_MS = 100;
 
+/** A commit error as the client reports it. */
+export interface CommitRefusal {
+  message: string;
+  code?: number;
+}
+
+const sameOffset = (a: CommitOffset, b: CommitOffset) =>
+  a.topic === b.topic && a.partition === b.partition && a.offset === b.offset;
+
 /** Later entries win per partition. */
 function mergeOffsets(base: CommitOffset[], newer: CommitOffset[]): CommitOffset[] {
   const byPartition = new Map(base.map((o) => [`${o.topic}/${o.partition}`, o]));
@@ -26,6 +35,8 @@ export class Committer {
   private timer?: NodeJS.Timeout;
   private soon?: NodeJS.Timeout;
   private inFlight?: { offsets: CommitOffset[]; startedAt: number };
+  /** The generation probe waiting for its answer (see `probe`). */
+  private probing?: { offset: CommitOffset; answer: (refusal: CommitRefusal | undefined) => void };
   /** Revoke-time offsets the coordinator refused mid-rebalance, committed once the group is stable. */
   private carried: CommitOffset[] = [];
   private carriedRetry?: NodeJS.Timeout;
@@ -96,7 +107,48 @@ export class Committer {
     }
   }
 
-  private onResult(error: { message: string; code?: number } | undefined, offsets: CommitOffset[]): void {
+  /**
+   * Commits one offset asynchronously and resolves with the coordinator's refusal, or undefined once
+   * it is accepted — the generation probe (`probeGeneration`). Asynchronous because the answer can
+   * take a whole rebalance: a member that has rejoined has its JoinGroup pending, and the
+   * coordinator answers nothing else on that connection until the round completes (a synchronous
+   * commit would freeze the event loop that long). It waits for a commit already in flight and keeps
+   * periodic commits back until answered, so answers cannot be mixed up; `'timeout'` after `timeoutMs`.
+   */
+  async probe(offset: CommitOffset, timeoutMs = 10_000): Promise<CommitRefusal | undefined | 'timeout'> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.inFlight || this.probing) {
+      if (performance.now() > deadline) return 'timeout';
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const answered = new Promise<CommitRefusal | undefined>((answer) => {
+      this.probing = { offset, answer };
+    });
+    this.inFlight = { offsets: [offset], startedAt: performance.now() };
+    try {
+      this.connection.commitAsync([offset]);
+      return await Promise.race([
+        answered,
+        new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - performance.now()));
+        }),
+      ]);
+    } catch (err) {
+      return { message: (err as Error).message, code: (err as { code?: number }).code };
+    } finally {
+      clearTimeout(timer);
+      this.probing = undefined;
+      this.inFlight = undefined;
+    }
+  }
+
+  private onResult(error: CommitRefusal | undefined, offsets: CommitOffset[]): void {
+    const probe = this.probing;
+    if (probe && offsets.length === 1 && sameOffset(offsets[0] as CommitOffset, probe.offset)) {
+      probe.answer(error);
+      return;
+    }
     const startedAt = this.inFlight?.startedAt ?? performance.now();
     this.inFlight = undefined;
     if (error) {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ConsumerConnection } from '../connection/consumer-connection.js';
+import type { CommitRefusal } from '../offsets/committer.js';
 import { type CommitOffset, partitionKey, type TopicPartition } from '../offsets/offset-tracker.js';
 
 /** ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS: the group moved past our generation. */
@@ -12,10 +13,24 @@ export function isRebalanceRefusal(code: number | undefined): boolean {
 
 /**
  * `stable`: the coordinator accepted a commit of our generation, so no newer round has started.
- * `rebalancing`: it refused it as outdated or mid-rebalance: a revoke is on its way.
+ * `rebalancing`: it refused it as outdated or mid-rebalance: another round is under way.
  * `unknown`: no offset to probe with, or another error (timeout, coordinator moving).
  */
 export type GenerationVerdict = 'stable' | 'rebalancing' | 'unknown';
+
+/** What the probe may write, safest first (see `chooseProbeOffset`). */
+export interface ProbeCandidates {
+  /** Our carried offsets of partitions assigned back to us: our finished work. */
+  ownCarried: CommitOffset[];
+  /**
+   * The newly assigned partitions (eager: all; cooperative: the added ones), whose committed
+   * offsets are read when there is no carried one. Partitions we keep are never used: we commit
+   * them ourselves all the time, and a rewrite could undo a commit of ours that lands first.
+   */
+  assigned: TopicPartition[];
+  /** Partitions we owned after our previous assignment. */
+  previouslyOwned: ReadonlySet<string>;
+}
 
 /**
  * The offset to write for the probe. Writing one is the only way a member can ask the coordinator
@@ -41,21 +56,22 @@ export function chooseProbeOffset(
 }
 
 /**
- * Asks the coordinator whether the generation that gave us `assigned` is still current, by
- * committing one offset chosen by `chooseProbeOffset`.
+ * Asks the coordinator whether the generation that gave us our newest partitions is still
+ * current, by committing one offset chosen by `chooseProbeOffset` with `commit` (which resolves
+ * with the refusal, undefined when accepted, or 'timeout').
  *
- * Why: under eager rebalancing the previous owner of a partition commits its last offsets while it
- * revokes. A coordinator that refuses commits during the whole rebalance (librdkafka's embedded
- * broker does; real Kafka accepts them while the rebalance is being prepared) makes it carry them
- * until the group is stable. If the next round starts right away, those commits are refused again,
+ * Why: the previous owner of a partition commits its last offsets when it revokes it. A
+ * coordinator that refuses commits during the whole rebalance (librdkafka's embedded broker does;
+ * real Kafka accepts them while the rebalance is being prepared) makes it carry them until the
+ * group is stable; so does a revoke that comes after another member already rejoined (cooperative
+ * rounds where several members give partitions up). If the next round starts right away, those commits are refused again,
  * and a new owner that starts fetching would read the older committed offset and repeat the
  * previous owner's last messages. A refused probe means exactly that situation.
  */
 export async function probeGeneration(
   connection: ConsumerConnection,
-  assigned: TopicPartition[],
-  ownCarried: CommitOffset[],
-  previouslyOwned: ReadonlySet<string>,
+  commit: (offset: CommitOffset) => Promise<CommitRefusal | undefined | 'timeout'>,
+  { ownCarried, assigned, previouslyOwned }: ProbeCandidates,
   logger: Logger,
 ): Promise<GenerationVerdict> {
   let committed: CommitOffset[] = [];
@@ -69,12 +85,8 @@ export async function probeGeneration(
   }
   const probe = chooseProbeOffset(ownCarried, committed, previouslyOwned);
   if (!probe) return 'unknown';
-  try {
-    connection.commitSync([probe]);
-    return 'stable';
-  } catch (err) {
-    const code = (err as { code?: number }).code;
-    logger.debug({ err, probe }, 'generation probe: commit refused');
-    return isRebalanceRefusal(code) ? 'rebalancing' : 'unknown';
-  }
+  const refusal = await commit(probe);
+  if (refusal === undefined) return 'stable';
+  logger.debug({ refusal, probe }, 'generation probe: commit refused or unanswered');
+  return refusal !== 'timeout' && isRebalanceRefusal(refusal.code) ? 'rebalancing' : 'unknown';
 }

@@ -18,7 +18,7 @@ import { PipelineMessage } from '../pipeline/message-envelope.js';
 import { PartitionState } from '../pipeline/partition-state.js';
 import { pollSource } from '../pipeline/poll-source.js';
 import { laneOf } from '../pipeline/router.js';
-import { probeGeneration } from '../rebalance/generation-probe.js';
+import { type GenerationVerdict, probeGeneration } from '../rebalance/generation-probe.js';
 import { type FlushTarget, revokeFlush } from '../rebalance/revoke-flush.js';
 import { consumerConfig, type ResolvedGroupOptions } from './group-options.js';
 
@@ -72,7 +72,7 @@ export class GroupConsumer {
   private subscription?: Subscription;
   private rebalanceQueue: Promise<void> = Promise.resolve();
   private stopping = false;
-  /** Partitions of our last assignment: the generation probe prefers them (see `chooseProbeOffset`). */
+  /** Partitions we owned after our last assignment: the generation probe prefers them (see `chooseProbeOffset`). */
   private previouslyOwned: ReadonlySet<string> = new Set();
   private pipelineDone?: Promise<void>;
   private readonly stats = {
@@ -289,7 +289,7 @@ export class GroupConsumer {
       return offset === undefined ? tp : { ...tp, offset };
     });
     this.connection.assign(positioned);
-    this.previouslyOwned = new Set(partitions.map((tp) => partitionKey(tp.topic, tp.partition)));
+    this.previouslyOwned = new Set(this.states.keys());
     if (hold) this.holdUntilStable(states, resumeAt);
     // librdkafka keeps a partition's pause flag across unassign/assign: a partition we paused while
     // revoking it earlier would come back paused forever. Our new state says "not paused": make it so.
@@ -300,28 +300,38 @@ export class GroupConsumer {
   }
 
   /**
-   * Eager rebalancing only: has the group already started another round, so that this assignment
-   * is about to be revoked? Then the previous owners may not have been able to commit (see
-   * `probeGeneration`) and fetching would repeat their last messages.
+   * Classic protocols: had the group already started another round before these partitions
+   * (eager: all ours; cooperative: the added ones) began? Then their previous owners may not have
+   * been able to commit yet (see `probeGeneration`) and fetching would repeat their last messages.
+   * KIP-848 needs no probe: its coordinator takes the revoking member's commit before the handover.
    */
   private async generationIsOver(partitions: TopicPartition[], carriedBack: CommitOffset[]): Promise<boolean> {
-    if (partitions.length === 0 || this.connection.isCooperative()) return false;
-    const verdict = await probeGeneration(this.connection, partitions, carriedBack, this.previouslyOwned, this.logger);
-    return verdict === 'rebalancing';
+    if (partitions.length === 0 || this.connection.usesConsumerProtocol()) return false;
+    return (await this.probeGeneration(partitions, carriedBack)) === 'rebalancing';
+  }
+
+  private probeGeneration(assigned: TopicPartition[], ownCarried: CommitOffset[]): Promise<GenerationVerdict> {
+    return probeGeneration(
+      this.connection,
+      (offset) => this.committer.probe(offset),
+      { ownCarried, assigned, previouslyOwned: this.previouslyOwned },
+      this.logger,
+    );
   }
 
   /**
-   * Keeps a doomed assignment idle: assigned (librdkafka needs the assign to take part in the next
-   * round) but paused, arrivals dropped, nothing processed or committed, until the revoke hands it
-   * over untouched. Should the group prove stable after all (a refusal with no round behind it),
-   * the probe is repeated and the partitions start where the group's committed offsets say.
+   * Keeps new partitions idle while the group rebalances again: assigned (librdkafka needs the
+   * assign to take part in the next round) but paused, arrivals dropped, nothing processed or
+   * committed. Under eager rebalancing the next round revokes them and they are handed over
+   * untouched; under cooperative-sticky they may stay ours, so the probe is repeated and once the
+   * group is stable they start where the group's committed offsets say (`release`).
    */
   private holdUntilStable(held: PartitionState[], resumeAt: Map<string, number>): void {
     const partitions = held.map((s) => s.tp);
     this.connection.pause(partitions);
     this.logger.info(
       { partitions: partitions.map((p) => partitionKey(p.topic, p.partition)) },
-      'group already rebalancing again: holding the new assignment unstarted until it is revoked',
+      'group already rebalancing again: new partitions held unstarted until it is stable',
     );
     this.ctx.events.emit('partitions.held', { groupId: this.groupId, partitions });
     this.reprobeLater(held, resumeAt);
@@ -343,7 +353,7 @@ export class GroupConsumer {
       const offset = resumeAt.get(partitionKey(tp.topic, tp.partition));
       return offset === undefined ? [] : [{ ...tp, offset }];
     });
-    const verdict = await probeGeneration(this.connection, partitions, ownCarried, this.previouslyOwned, this.logger);
+    const verdict = await this.probeGeneration(partitions, ownCarried);
     if (verdict === 'stable') await this.release(still, resumeAt);
     else this.reprobeLater(still, resumeAt);
   }
