@@ -15,6 +15,15 @@ export interface CommitRefusal {
   code?: number;
 }
 
+/** How long the copy of a synchronous commit is waited for (see `Committer.syncEchoes`). */
+const SYNC_ECHO_TTL_MS = 30_000;
+
+const signatureOf = (offsets: CommitOffset[]) =>
+  offsets
+    .map((o) => `${o.topic}/${o.partition}@${o.offset}`)
+    .sort()
+    .join(',');
+
 const sameOffset = (a: CommitOffset, b: CommitOffset) =>
   a.topic === b.topic && a.partition === b.partition && a.offset === b.offset;
 
@@ -35,6 +44,12 @@ export class Committer {
   private timer?: NodeJS.Timeout;
   private soon?: NodeJS.Timeout;
   private inFlight?: { offsets: CommitOffset[]; startedAt: number };
+  /**
+   * Synchronous commits whose copy is still to come through `commit.result`: librdkafka reports
+   * every commit to offset_commit_cb, synchronous ones too, and counting those copies as
+   * asynchronous commits doubled the commit metrics and released the one-at-a-time guard early.
+   */
+  private syncEchoes: Array<{ signature: string; at: number }> = [];
   /** The generation probe waiting for its answer (see `probe`). */
   private probing?: { offset: CommitOffset; answer: (refusal: CommitRefusal | undefined) => void };
   /** Revoke-time offsets the coordinator refused mid-rebalance, committed once the group is stable. */
@@ -149,6 +164,7 @@ export class Committer {
       probe.answer(error);
       return;
     }
+    if (this.isSyncEcho(offsets)) return;
     const startedAt = this.inFlight?.startedAt ?? performance.now();
     this.inFlight = undefined;
     if (error) {
@@ -256,8 +272,20 @@ export class Committer {
     return taken;
   }
 
+  /** Consumes the pending copy of a synchronous commit of exactly these offsets, if there is one. */
+  private isSyncEcho(offsets: CommitOffset[]): boolean {
+    const now = performance.now();
+    // A copy that never came (the binding threw before librdkafka saw the commit) must not linger.
+    this.syncEchoes = this.syncEchoes.filter((e) => now - e.at < SYNC_ECHO_TTL_MS);
+    const index = this.syncEchoes.findIndex((e) => e.signature === signatureOf(offsets));
+    if (index < 0) return false;
+    this.syncEchoes.splice(index, 1);
+    return true;
+  }
+
   private tryCommitSync(offsets: CommitOffset[]): (Error & { code?: number }) | undefined {
     const startedAt = performance.now();
+    this.syncEchoes.push({ signature: signatureOf(offsets), at: startedAt });
     try {
       this.connection.commitSync(offsets);
     } catch (err) {
