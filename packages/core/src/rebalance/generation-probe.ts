@@ -64,9 +64,9 @@ export function chooseProbeOffset(
  * coordinator that refuses commits during the whole rebalance (librdkafka's embedded broker does;
  * real Kafka accepts them while the rebalance is being prepared) makes it carry them until the
  * group is stable; so does a revoke that comes after another member already rejoined (cooperative
- * rounds where several members give partitions up). If the next round starts right away, those commits are refused again,
- * and a new owner that starts fetching would read the older committed offset and repeat the
- * previous owner's last messages. A refused probe means exactly that situation.
+ * rounds where several members give partitions up). If the next round starts right away, those
+ * commits are refused again, and a new owner that starts fetching would read the older committed
+ * offset and repeat the previous owner's last messages. A refused probe means exactly that.
  */
 export async function probeGeneration(
   connection: ConsumerConnection,
