@@ -1,5 +1,6 @@
 import { BrokerConfigError, BrokerNativeError, parseTopicSpec, startBroker, type TopicSpec } from '@tributary/broker';
 import type { Command } from 'commander';
+import { stopSignal } from '../stop-signal.js';
 import { exitOnUsageError, UsageError } from '../usage-error.js';
 import { collect } from './common-options.js';
 
@@ -39,11 +40,7 @@ export function registerBrokerCommand(program: Command): void {
       } catch (err) {
         exitOnUsageError(err, (e) => e instanceof BrokerConfigError || e instanceof BrokerNativeError);
       }
-      // Listen for Ctrl-C before announcing the servers: whoever reads the line may signal at once.
-      const stopped = new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      });
+      const stopped = stopSignal(); // before announcing the servers
       process.stdout.write(`bootstrap.servers=${broker.bootstrapServers}\n`);
       process.stderr.write(
         `embedded Kafka broker: ${broker.brokerCount} broker(s)` +

@@ -1,5 +1,6 @@
 import { startDashboard } from '@tributary/dashboard';
 import type { Command } from 'commander';
+import { stopSignal } from '../stop-signal.js';
 import { exitOnUsageError, UsageError } from '../usage-error.js';
 import { brokersOption, collect } from './common-options.js';
 
@@ -42,11 +43,7 @@ export function registerDashboardCommand(program: Command): void {
         } catch (err) {
           exitOnUsageError(err, (e) => (e as { code?: string }).code === 'EADDRINUSE');
         }
-        // Listen for Ctrl-C before announcing the URL: whoever reads the line may signal at once.
-        const stopped = new Promise<void>((resolve) => {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-        });
+        const stopped = stopSignal(); // before announcing the URL
         process.stdout.write(`dashboard: ${dashboard.url}  (Ctrl-C to stop)\n`);
         await stopped;
         await dashboard.close();
