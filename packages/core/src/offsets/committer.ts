@@ -1,11 +1,11 @@
 import type { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { ConsumerConnection } from '../connection/consumer-connection.js';
 import type { TributaryEvents } from '../events.js';
-import { isRebalanceRefusal } from '../rebalance/generation-probe.js';
+import { isRebalanceRefusal, REBALANCE_IN_PROGRESS } from '../rebalance/generation-probe.js';
 import { type CommitOffset, type OffsetTracker, partitionKey, type TopicPartition } from './offset-tracker.js';
 
-const REBALANCE_IN_PROGRESS = 27;
 /** How often offsets a rebalance refused are offered again (well inside `eagerHandoverGraceMs`). */
 const CARRIED_RETRY_MS = 100;
 
@@ -89,7 +89,7 @@ export class Committer {
     const deadline = performance.now() + timeoutMs;
     while (this.carried.length > 0 && performance.now() < deadline) {
       await this.settleCarried([]);
-      if (this.carried.length > 0) await new Promise((resolve) => setTimeout(resolve, CARRIED_RETRY_MS));
+      if (this.carried.length > 0) await sleep(CARRIED_RETRY_MS);
     }
     if (this.carried.length > 0) {
       this.logger.warn(
@@ -134,7 +134,7 @@ export class Committer {
     const deadline = performance.now() + timeoutMs;
     while (this.inFlight || this.probing) {
       if (performance.now() > deadline) return 'timeout';
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
     }
     let timer: NodeJS.Timeout | undefined;
     const answered = new Promise<CommitRefusal | undefined>((answer) => {
@@ -204,7 +204,7 @@ export class Committer {
         this.retryCarriedSoon();
         return false;
       }
-      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
+      await sleep(100 * 2 ** (attempt - 1));
     }
   }
 
@@ -277,7 +277,8 @@ export class Committer {
     const now = performance.now();
     // A copy that never came (the binding threw before librdkafka saw the commit) must not linger.
     this.syncEchoes = this.syncEchoes.filter((e) => now - e.at < SYNC_ECHO_TTL_MS);
-    const index = this.syncEchoes.findIndex((e) => e.signature === signatureOf(offsets));
+    const signature = signatureOf(offsets);
+    const index = this.syncEchoes.findIndex((e) => e.signature === signature);
     if (index < 0) return false;
     this.syncEchoes.splice(index, 1);
     return true;

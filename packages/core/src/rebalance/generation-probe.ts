@@ -3,8 +3,9 @@ import type { ConsumerConnection } from '../connection/consumer-connection.js';
 import type { CommitRefusal } from '../offsets/committer.js';
 import { type CommitOffset, partitionKey, type TopicPartition } from '../offsets/offset-tracker.js';
 
+export const REBALANCE_IN_PROGRESS = 27;
 /** ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, REBALANCE_IN_PROGRESS: the group moved past our generation. */
-const REBALANCE_CODES = new Set([22, 25, 27]);
+const REBALANCE_CODES = new Set([22, 25, REBALANCE_IN_PROGRESS]);
 
 /** Is this commit error the coordinator saying "a rebalance is under way / your generation is over"? */
 export function isRebalanceRefusal(code: number | undefined): boolean {

@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message as RawMessage } from '@confluentinc/kafka-javascript';
 import type { Logger } from 'pino';
 import { mergeMap, Subject, type Subscription } from 'rxjs';
@@ -24,8 +25,6 @@ import { consumerConfig, type ResolvedGroupOptions } from './group-options.js';
 
 /** How often a held assignment asks the coordinator again whether the group is stable. */
 const HOLD_REPROBE_MS = 200;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface GroupRuntimeContext {
   brokers: string;
@@ -307,10 +306,10 @@ export class GroupConsumer {
    */
   private async generationIsOver(partitions: TopicPartition[], carriedBack: CommitOffset[]): Promise<boolean> {
     if (partitions.length === 0 || this.connection.usesConsumerProtocol()) return false;
-    return (await this.probeGeneration(partitions, carriedBack)) === 'rebalancing';
+    return (await this.probeOurGeneration(partitions, carriedBack)) === 'rebalancing';
   }
 
-  private probeGeneration(assigned: TopicPartition[], ownCarried: CommitOffset[]): Promise<GenerationVerdict> {
+  private probeOurGeneration(assigned: TopicPartition[], ownCarried: CommitOffset[]): Promise<GenerationVerdict> {
     return probeGeneration(
       this.connection,
       (offset) => this.committer.probe(offset),
@@ -353,7 +352,7 @@ export class GroupConsumer {
       const offset = resumeAt.get(partitionKey(tp.topic, tp.partition));
       return offset === undefined ? [] : [{ ...tp, offset }];
     });
-    const verdict = await this.probeGeneration(partitions, ownCarried);
+    const verdict = await this.probeOurGeneration(partitions, ownCarried);
     if (verdict === 'stable') await this.release(still, resumeAt);
     else this.reprobeLater(still, resumeAt);
   }
