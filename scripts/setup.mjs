@@ -5,18 +5,10 @@
 // Only node: built-ins here: node_modules may not exist yet when this runs.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  chmodSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { linkBins } from './link-bins.mjs';
 
 // Headers for the librdkafka build (zlib, ssl, zstd, lz4, sasl, curl) plus runtime tools used by the suites.
 const APT_PACKAGES = [
@@ -195,25 +187,8 @@ async function build() {
     console.error(`${res.stdout ?? ''}${res.stderr ?? ''}${res.error?.message ?? ''}`.trimEnd());
     fail(`tsc -b exited with ${res.status ?? res.error?.code}`);
   }
-  makeBinsExecutable();
+  linkBins(ROOT);
   return 'ok';
-}
-
-// npm links workspace bins at install time, before they are built, so it cannot set their mode.
-function makeBinsExecutable() {
-  for (const dir of ['packages', 'apps']) {
-    const base = join(ROOT, dir);
-    if (!existsSync(base)) continue;
-    for (const name of readdirSync(base)) {
-      const manifest = join(base, name, 'package.json');
-      if (!existsSync(manifest)) continue;
-      const bin = JSON.parse(readFileSync(manifest, 'utf8')).bin ?? {};
-      for (const target of typeof bin === 'string' ? [bin] : Object.values(bin)) {
-        const file = join(base, name, target);
-        if (existsSync(file)) chmodSync(file, 0o755);
-      }
-    }
-  }
 }
 
 const steps = [
