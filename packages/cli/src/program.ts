@@ -1,22 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { registerBrokerCommand } from './commands/broker.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerDiagnoseCommand } from './commands/diagnose.js';
 import { registerLagCommand } from './commands/lag.js';
+import { checkRequiredOptions } from './required-option.js';
+
+/** The version of @tributary/cli (dist/program.js sits one level below its package.json). */
+function cliVersion(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 export function buildProgram(): Command {
   const program = new Command('tributary')
     .description('Tributary: Kafka consumers with declarative handlers — tools')
-    .showHelpAfterError()
+    .version(cliVersion(), '-V, --version', 'print the version')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError("(run 'tributary --help' for the commands)")
     .configureOutput({ outputError: (text, write) => write(text) })
     .exitOverride((err) => {
-      // commander's own usage errors (unknown option, missing value) exit 2 like ours; help exits 0.
+      // commander's own usage errors (unknown option, missing value) exit 2 like ours; help and version exit 0.
       process.exit(err.exitCode === 0 ? 0 : 2);
-    });
+    })
+    .hook('preAction', (_program, command) => checkRequiredOptions(command))
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  tributary broker --topic task-created:6     # a local Kafka to develop against\n' +
+        '  tributary lag --brokers 127.0.0.1:9092 --group notification-service --watch\n' +
+        '  tributary diagnose --brokers 127.0.0.1:9092 --group notification-service --window 30\n\n' +
+        "Run 'tributary <command> --help' for a command's options and examples.",
+    );
   registerBrokerCommand(program);
   registerLagCommand(program);
   registerDiagnoseCommand(program);
   registerDashboardCommand(program);
+  // Subcommands copy these settings when created; set them on each so none depends on that.
+  for (const command of program.commands) {
+    command
+      .showSuggestionAfterError(true)
+      .showHelpAfterError(`(run 'tributary ${command.name()} --help' for usage and examples)`);
+  }
   return program;
 }
 

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -13,6 +15,7 @@ import {
   startTestKafka,
   type TestKafka,
   uniqueName,
+  waitUntil,
   withConsumer,
 } from '@tributary/testing';
 
@@ -113,6 +116,66 @@ test('unknown group, unknown topic and unreachable brokers: one line, exit code 
   }
 });
 
+test('tributary lag --watch with stdout in a file appends one plain block per refresh, no control codes', async () => {
+  const topic = uniqueName('watch');
+  const group = uniqueName('g');
+  await kafka.createTopic({ name: topic, partitions: 2 });
+  await produceMessages(kafka.bootstrapServers, topic, 100, {
+    message: (i) => ({ key: null, partition: i % 2, value: String(i) }),
+  });
+  await withConsumer(kafka.bootstrapServers, group, async (consumer) => {
+    consumer.commitSync([
+      { topic, partition: 0, offset: 10 },
+      { topic, partition: 1, offset: 20 },
+    ]);
+  });
+  const ends = await endOffsets(kafka.bootstrapServers, topic, 2);
+  const dir = mkdtempSync(join(tmpdir(), 'lag-watch-'));
+  const outPath = join(dir, 'stdout.txt');
+  const out = openSync(outPath, 'w');
+  const args = ['lag', '--brokers', kafka.bootstrapServers, '--group', group, '--topic', topic];
+  const child = spawn(process.execPath, [cli, ...args, '--watch', '--interval', '0.3'], {
+    stdio: ['ignore', out, 'pipe'],
+  });
+  closeSync(out);
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const refreshes = () => (readFileSync(outPath, 'utf8').match(/^TOTAL/gm) ?? []).length;
+  let text: string;
+  try {
+    await waitUntil(() => refreshes() >= 3 || child.exitCode !== null, { timeoutMs: 20_000 });
+    assert.equal(child.exitCode, null, `lag --watch exited early: ${stderr}`);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+    text = readFileSync(outPath, 'utf8');
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.ok(!text.includes('\x1b'), `no escape codes in:\n${JSON.stringify(text)}`);
+  assert.ok(!text.includes('\r'), `no carriage returns in:\n${JSON.stringify(text)}`);
+  const blocks = text.trimEnd().split('\n\n');
+  assert.ok(blocks.length >= 3, text);
+  const times = blocks.map((block) => {
+    const lines = block.split('\n').map((l) => l.split(/\s+/));
+    assert.equal(lines.length, 5, block); // time, header, two partitions, TOTAL
+    assert.deepEqual(lines[1]?.slice(-2), ['TREND/s', 'CATCH-UP']);
+    assert.deepEqual(lines[2]?.slice(0, 6), [
+      group,
+      topic,
+      '0',
+      '10',
+      String(ends[0]),
+      String((ends[0] as number) - 10),
+    ]);
+    assert.deepEqual(lines[4]?.slice(0, 2), ['TOTAL', String((ends[0] as number) - 10 + (ends[1] as number) - 20)]);
+    return Date.parse(lines[0]?.[0] as string);
+  });
+  for (let i = 1; i < times.length; i++) assert.ok((times[i] as number) > (times[i - 1] as number), text);
+});
+
 /** Keeps producing to `topic` (spread over its partitions) until stopped. */
 function keepProducing(topic: string, perBurst: number, partitions: number) {
   let running = true;
@@ -184,6 +247,12 @@ test('tributary diagnose names a hot partition: one stuck partition grows while 
       '--json',
     ]);
     assert.equal(result.code, 0, result.stderr);
+    // stderr is a pipe here: progress must be plain lines, one per observation, no `\r` redraws.
+    assert.ok(!result.stderr.includes('\r') && !result.stderr.includes('\x1b'), JSON.stringify(result.stderr));
+    assert.ok(
+      (result.stderr.match(/^\[diagnose\] observed \d+\/4 s, total lag \d+$/gm) ?? []).length >= 3,
+      result.stderr,
+    );
     const findings = JSON.parse(result.stdout) as Array<{ id: string; evidence: string[] }>;
     const hot = findings.find((f) => f.id === 'hot-partition');
     assert.ok(hot, `hot-partition in ${JSON.stringify(findings.map((f) => f.id))}`);

@@ -19,19 +19,22 @@ export function registerBrokerCommand(program: Command): void {
         'Prints bootstrap.servers=… on stdout.',
     )
     .option('-b, --brokers <count>', 'number of brokers in the cluster', '1')
-    .option('-t, --topic <name:partitions>', 'create a topic (repeatable), e.g. task-created:6', collect, [])
+    .option('-t, --topic <name:partitions>', 'create a topic (repeatable), e.g. task-created:6', collect)
     .option('--rebalance-delay <ms>', 'classic group.initial.rebalance.delay.ms', '0')
     .addHelpText(
       'after',
-      '\nExample:\n  tributary broker --brokers 3 --topic task-created:6 --topic task-completed:6\n\n' +
+      '\nExamples:\n' +
+        '  tributary broker --topic task-created:6\n' +
+        '  tributary broker --brokers 3 --topic task-created:6 --topic task-completed:6\n\n' +
         'Unknown topics auto-create with 4 partitions on first use. Point clients at it with\n' +
         'KAFKA_BROKERS=<the printed servers>.',
     )
-    .action(async (opts: { brokers: string; topic: string[]; rebalanceDelay: string }) => {
+    .action(async (opts: { brokers: string; topic?: string[]; rebalanceDelay: string }) => {
+      const topicSpecs = opts.topic ?? [];
       let broker: Awaited<ReturnType<typeof startBroker>>;
       try {
         const brokers = parseBrokerCount(opts.brokers);
-        const topics: TopicSpec[] = opts.topic.map(parseTopicSpec);
+        const topics: TopicSpec[] = topicSpecs.map(parseTopicSpec);
         broker = await startBroker({
           brokers,
           topics,
@@ -44,7 +47,7 @@ export function registerBrokerCommand(program: Command): void {
       process.stdout.write(`bootstrap.servers=${broker.bootstrapServers}\n`);
       process.stderr.write(
         `embedded Kafka broker: ${broker.brokerCount} broker(s)` +
-          `${opts.topic.length ? `, topics ${opts.topic.join(' ')}` : ''}; Ctrl-C to stop\n`,
+          `${topicSpecs.length ? `, topics ${topicSpecs.join(' ')}` : ''}; Ctrl-C to stop\n`,
       );
       // The brokers run on librdkafka threads, which do not keep Node's event loop alive: a timer does.
       const keepAlive = setInterval(() => {}, 60_000);

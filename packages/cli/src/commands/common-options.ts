@@ -7,6 +7,15 @@ export function brokersOption(value: string | undefined): string {
   return brokers;
 }
 
-export function collect(value: string, previous: string[]): string[] {
+/** Accumulates a repeatable option. No default array: commander would print "(default: [])" in --help. */
+export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** `--<flag>` as a number > 0, else a usage error naming the flag and the value given. */
+export function positiveNumber(flag: string, text: string): number {
+  const value = Number(text);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new UsageError(`--${flag} must be a positive number, got "${text}"`);
+  return value;
 }

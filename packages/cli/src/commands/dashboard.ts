@@ -1,5 +1,6 @@
 import { startDashboard } from '@tributary/dashboard';
 import type { Command } from 'commander';
+import { requiredOption } from '../required-option.js';
 import { stopSignal } from '../stop-signal.js';
 import { exitOnUsageError, UsageError } from '../usage-error.js';
 import { brokersOption, collect } from './common-options.js';
@@ -11,17 +12,25 @@ export function registerDashboardCommand(program: Command): void {
       'Serve a live web dashboard of a consumer group: lag chart, partitions and owners, throughput, p50/p99, rebalances, findings',
     )
     .option('-b, --brokers <list>', 'bootstrap servers (default: KAFKA_BROKERS)')
-    .requiredOption('-g, --group <id>', 'consumer group')
-    .option('-t, --topic <name>', 'only this topic (repeatable)', collect, [])
-    .option('-m, --metrics <url>', "an instance's /metrics endpoint (repeatable)", collect, [])
+    .addOption(requiredOption('-g, --group <id>', 'consumer group (required)'))
+    .option('-t, --topic <name>', 'only this topic (repeatable)', collect)
+    .option('-m, --metrics <url>', "an instance's /metrics endpoint (repeatable)", collect)
     .option('-p, --port <port>', 'port to listen on', '8080')
-    .option('--host <address>', 'address to bind (default 127.0.0.1: this machine only)', '127.0.0.1')
+    .option('--host <address>', 'address to bind (loopback: this machine only; 0.0.0.0: every interface)', '127.0.0.1')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  tributary dashboard --brokers 127.0.0.1:9092 --group notification-service \\\n' +
+        '      --metrics http://127.0.0.1:9464/metrics\n' +
+        '  tributary dashboard -g notification-service --port 0    # any free port; the URL is printed\n' +
+        '  tributary dashboard -g notification-service --host 0.0.0.0 --port 8080   # reachable from other machines',
+    )
     .action(
       async (opts: {
         brokers?: string;
         group: string;
-        topic: string[];
-        metrics: string[];
+        topic?: string[];
+        metrics?: string[];
         port: string;
         host: string;
       }) => {
@@ -30,13 +39,14 @@ export function registerDashboardCommand(program: Command): void {
           const port = Number(opts.port);
           if (!Number.isInteger(port) || port < 0 || port > 65535)
             throw new UsageError(`--port must be 0–65535, got "${opts.port}"`);
-          for (const url of opts.metrics)
+          const metrics = opts.metrics ?? [];
+          for (const url of metrics)
             if (!URL.canParse(url)) throw new UsageError(`--metrics must be a URL, got "${url}"`);
           dashboard = await startDashboard({
             brokers: brokersOption(opts.brokers),
             group: opts.group,
-            topics: opts.topic.length ? opts.topic : undefined,
-            metrics: opts.metrics,
+            topics: opts.topic?.length ? opts.topic : undefined,
+            metrics,
             port,
             host: opts.host,
           });
