@@ -8,10 +8,13 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureFaithfulBroker } from './faithful-broker.mjs';
 import { linkBins } from './link-bins.mjs';
 
-// Headers for the librdkafka build (zlib, ssl, zstd, lz4, sasl, curl) plus runtime tools used by the suites.
+// Headers for the librdkafka build (zlib, ssl, zstd, lz4, sasl, curl), patch (the embedded broker's
+// coordinator, see faithful-broker.mjs) plus runtime tools used by the suites.
 const APT_PACKAGES = [
+  'patch',
   'zlib1g-dev',
   'libssl-dev',
   'libzstd-dev',
@@ -179,6 +182,18 @@ async function ensureDependencies() {
   return `installed (${reason})`;
 }
 
+/** The embedded broker's Kafka-faithful group coordinator, built into the binding's librdkafka. */
+async function faithfulBroker() {
+  const logPath = join(STATE_DIR, 'setup-broker.log');
+  const run = (cmd, args, label) => runLogged(cmd, args, { logPath, label, tickSeconds: 10 });
+  try {
+    return await ensureFaithfulBroker(ROOT, run);
+  } catch (err) {
+    printTail(logPath);
+    fail(err.message);
+  }
+}
+
 async function build() {
   if (!existsSync(TSC)) fail('node_modules/.bin/tsc not found (is typescript in devDependencies?)');
   // tsc -b is incremental over the project references: a no-op build only stats files.
@@ -194,6 +209,7 @@ async function build() {
 const steps = [
   ['system packages', ensureSystemPackages],
   ['dependencies', ensureDependencies],
+  ['embedded broker (Kafka-faithful coordinator)', faithfulBroker],
   ['build (tsc -b)', build],
 ];
 for (const [i, [name, run]] of steps.entries()) {

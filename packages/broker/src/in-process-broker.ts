@@ -3,6 +3,22 @@ import { BrokerOperationError } from './errors.js';
 import { loadMockClusterApi, type Pointer } from './native.js';
 import { type BrokerOptions, resolveBrokerOptions, type TopicSpec, validateTopic } from './options.js';
 
+let warned = false;
+
+/** Once per process: which group behaviours differ from Kafka without the coordinator patch. */
+function warnStockCoordinator(libraryPath: string): void {
+  if (warned) return;
+  warned = true;
+  process.emitWarning(
+    `${libraryPath} lacks Tributary's Kafka-faithful group coordinator (packages/broker/native; \`npm run setup\` ` +
+      'builds it), so the classic consumer groups of the embedded broker differ from Kafka: commits are refused while a ' +
+      'join round is open, every round waits session.timeout.ms - 1 s, static members rejoining get a new member id ' +
+      'and force a rebalance, DescribeGroups/ListGroups are missing, and the coordinator does not move off a broker ' +
+      'that is down. KIP-848 groups (group.protocol=consumer) are unaffected.',
+    { code: 'TRIBUTARY_STOCK_COORDINATOR' },
+  );
+}
+
 /**
  * Starts librdkafka's mock cluster inside this process. Its brokers run on librdkafka threads,
  * so they keep serving while this process's event loop is busy.
@@ -10,6 +26,7 @@ import { type BrokerOptions, resolveBrokerOptions, type TopicSpec, validateTopic
 export async function startBroker(options: BrokerOptions = {}): Promise<EmbeddedBroker> {
   const resolved = resolveBrokerOptions(options);
   const api = loadMockClusterApi();
+  if (api.coordinatorVersion === 0) warnStockCoordinator(api.libraryPath);
   const handle = api.newHandle();
   const cluster = api.clusterNew(handle, resolved.brokers);
   if (!cluster) {

@@ -14,6 +14,11 @@ export type Pointer = unknown;
 export interface MockClusterApi {
   libraryPath: string;
   version(): string;
+  /**
+   * The version of Tributary's Kafka-faithful group coordinator in this build
+   * (packages/broker/native), or 0 for a stock librdkafka.
+   */
+  coordinatorVersion: number;
   newHandle(): Pointer;
   destroyHandle(rk: Pointer): void;
   clusterNew(rk: Pointer, brokers: number): Pointer;
@@ -80,6 +85,12 @@ export function loadMockClusterApi(): MockClusterApi {
   const kafkaNew = fn('rd_kafka_t *rd_kafka_new(int type, rd_kafka_conf_t *conf, _Out_ uint8_t *errstr, size_t size)');
   const kafkaDestroy = fn('void rd_kafka_destroy(rd_kafka_t *rk)');
   const versionStr = fn('const char *rd_kafka_version_str()');
+  let coordinatorVersion = 0;
+  try {
+    coordinatorVersion = fn('int rd_kafka_mock_tributary_coordinator_version()')() as number;
+  } catch {
+    // A stock build: the function exists only with the patch.
+  }
   const api = {
     clusterNew: fn('rd_kafka_mock_cluster_t *rd_kafka_mock_cluster_new(rd_kafka_t *rk, int broker_cnt)'),
     clusterDestroy: fn('void rd_kafka_mock_cluster_destroy(rd_kafka_mock_cluster_t *mc)'),
@@ -110,6 +121,7 @@ export function loadMockClusterApi(): MockClusterApi {
   cached = {
     libraryPath,
     version: () => versionStr() as string,
+    coordinatorVersion,
     newHandle() {
       const c = confNew();
       const err = Buffer.alloc(512);
