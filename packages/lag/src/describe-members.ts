@@ -1,6 +1,6 @@
 /**
  * Child-process entry: DescribeGroups for one group, printed as JSON. It runs in its own process
- * because the binding can crash (SIGSEGV) when the broker lacks DescribeGroups (the embedded
+ * because the binding can crash (SIGSEGV) when a broker lacks DescribeGroups (librdkafka's stock
  * mock cluster does): a crash here only means "member columns unknown".
  * argv: brokers group timeoutMs
  */

@@ -97,8 +97,8 @@ export class OffsetReader {
   }
 
   /**
-   * Who owns which partition, from DescribeGroups (real Kafka), asked from a child process (see
-   * describe-members.ts). Brokers without it (the embedded one) give an empty map: columns show `-`.
+   * Who owns which partition, from DescribeGroups, asked from a child process (see
+   * describe-members.ts). Brokers without it give an empty map: columns show `-`.
    */
   async members(group: string): Promise<Map<string, MemberInfo>> {
     const timeoutMs = Math.min(this.timeoutMs, 3_000);

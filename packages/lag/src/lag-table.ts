@@ -29,8 +29,7 @@ export interface ReadLagOptions {
 
 /**
  * The `kafka-consumer-groups --describe` view of one group. Without `topics`, every topic the group
- * has committed offsets on (the embedded broker cannot list groups). A group with no commit on any
- * of the topics is unknown.
+ * has committed offsets on or its members own partitions of. A group with neither is unknown.
  */
 export async function readLag(options: ReadLagOptions): Promise<LagSnapshot> {
   const reader = await OffsetReader.connect(options.brokers, options.group, options.timeoutMs);
@@ -43,7 +42,8 @@ export async function readLag(options: ReadLagOptions): Promise<LagSnapshot> {
         reader.committed(topic, partitions),
         reader.endOffsets(topic, partitions),
       ]);
-      if (!options.topics && committed.every((c) => c === null)) continue; // not this group's topic
+      const owned = [...owners.keys()].some((key) => key.startsWith(`${topic}/`));
+      if (!options.topics && !owned && committed.every((c) => c === null)) continue; // not this group's topic
       for (let partition = 0; partition < partitions; partition++) {
         const currentOffset = committed[partition] ?? null;
         const logEndOffset = ends[partition] as number;
@@ -58,9 +58,9 @@ export async function readLag(options: ReadLagOptions): Promise<LagSnapshot> {
         });
       }
     }
-    if (rows.length === 0 || rows.every((r) => r.currentOffset === null)) {
+    if (rows.length === 0 || rows.every((r) => r.currentOffset === null && !r.member)) {
       const where = options.topics ? `topics ${options.topics.join(', ')}` : 'any topic';
-      throw new LagError(`unknown group ${options.group}: no committed offsets on ${where}`);
+      throw new LagError(`unknown group ${options.group}: no members and no committed offsets on ${where}`);
     }
     return { at: Date.now(), group: options.group, rows, totalLag: rows.reduce((n, r) => n + (r.lag ?? 0), 0) };
   } finally {

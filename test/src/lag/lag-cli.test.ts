@@ -99,6 +99,50 @@ test('tributary lag prints the broker\'s committed and end offsets, "-" where no
   assert.deepEqual(lines[4], ['TOTAL', String((ends[0] as number) - 40)]);
 });
 
+test('tributary lag fills CONSUMER-ID, HOST and CLIENT-ID from DescribeGroups: every member and what it owns', async () => {
+  const topic = uniqueName('members');
+  const group = uniqueName('g');
+  await kafka.createTopic({ name: topic, partitions: 4 });
+  await produceMessages(kafka.bootstrapServers, topic, 40, {
+    message: (i) => ({ key: null, partition: i % 4, value: String(i) }),
+  });
+  const members = await Promise.all(
+    ['lag-member-a', 'lag-member-b'].map((clientId) => memberApp(topic, group, clientId)),
+  );
+  try {
+    type Row = { partition: number; member?: { consumerId: string; host: string; clientId: string } };
+    let rows: Row[] = [];
+    await waitUntil(
+      async () => {
+        const json = await tributary(['lag', '--brokers', kafka.bootstrapServers, '--group', group, '--json']);
+        rows = json.code === 0 ? (JSON.parse(json.stdout) as { rows: Row[] }).rows : [];
+        return (
+          rows.length === 4 && new Set(rows.map((r) => r.member?.clientId)).size === 2 && rows.every((r) => r.member)
+        );
+      },
+      { timeoutMs: 30_000, message: 'both members listed as owners' },
+    );
+    for (const row of rows) {
+      const member = row.member as NonNullable<Row['member']>;
+      assert.match(member.clientId, /^lag-member-[ab]$/);
+      assert.ok(member.consumerId.startsWith(`${member.clientId}-`), member.consumerId);
+      assert.equal(member.host, '/127.0.0.1');
+    }
+    const table = await tributary(['lag', '--brokers', kafka.bootstrapServers, '--group', group]);
+    const owners = table.stdout
+      .trim()
+      .split('\n')
+      .slice(1, 5)
+      .map((l) => l.split(/\s+/).slice(6));
+    assert.deepEqual(
+      owners.map(([, host, clientId]) => [host, clientId]).sort(),
+      rows.map((r) => ['/127.0.0.1', r.member?.clientId]).sort(),
+    );
+  } finally {
+    await Promise.all(members.map((m) => m.stop()));
+  }
+});
+
 test('unknown group, unknown topic and unreachable brokers: one line, exit code 2', async () => {
   const cases: Array<[string[], RegExp]> = [
     [['lag', '--brokers', kafka.bootstrapServers, '--group', 'nobody-here'], /unknown group nobody-here/],
@@ -193,6 +237,24 @@ function keepProducing(topic: string, perBurst: number, partitions: number) {
     running = false;
     await done;
   };
+}
+
+/** A member of `group` with every option at its default but its client id. */
+async function memberApp(topic: string, group: string, clientId: string) {
+  @ConsumerGroup(group)
+  class Handler {
+    @Consume({ topic, decoder: 'string' })
+    async on() {}
+  }
+  const app = await TributaryApp.create({
+    brokers: kafka.bootstrapServers,
+    handlers: [Handler],
+    clientId,
+    handleSignals: false,
+    logger: { level: 'fatal' },
+  });
+  await app.start();
+  return app;
 }
 
 async function appWith(topic: string, group: string, handle: (msg: Message) => Promise<void>) {
