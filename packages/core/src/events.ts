@@ -1,5 +1,9 @@
+import type { CommitFailureReason } from './connection/error-codes.js';
 import type { MessageOutcome } from './message.js';
-import type { CommitOffset, TopicPartition } from './offsets/offset-tracker.js';
+import type { CommitOffset, TopicPartition } from './model/topic-partition.js';
+
+/** Which commit: the steady-state one, or one awaited before partitions are released. */
+export type CommitKind = 'periodic' | 'revoke' | 'shutdown';
 
 /**
  * Instrumentation events (as KafkaJS does it): metrics, logging and dashboards attach here and
@@ -7,15 +11,20 @@ import type { CommitOffset, TopicPartition } from './offsets/offset-tracker.js';
  */
 export interface TributaryEvents {
   'partitions.assigned': [{ groupId: string; partitions: TopicPartition[] }];
-  /** After the flush: in-flight work done, offsets committed, hooks run. `durationMs` covers all of it. */
-  'partitions.revoked': [{ groupId: string; partitions: TopicPartition[]; durationMs: number; timedOut: boolean }];
-  'partitions.lost': [{ groupId: string; partitions: TopicPartition[] }];
   /**
-   * Classic protocols: new partitions arrived after the group had already started another round,
-   * so they are kept unstarted (paused, nothing processed) until revoked or `partitions.released`.
+   * After the flush: in-flight work done, offsets committed, hooks run. `durationMs` covers all of
+   * it; `uncommitted` lists what the coordinator did not take in time (redelivered to the next owner).
    */
-  'partitions.held': [{ groupId: string; partitions: TopicPartition[] }];
-  'partitions.released': [{ groupId: string; partitions: TopicPartition[] }];
+  'partitions.revoked': [
+    {
+      groupId: string;
+      partitions: TopicPartition[];
+      durationMs: number;
+      timedOut: boolean;
+      uncommitted: CommitOffset[];
+    },
+  ];
+  'partitions.lost': [{ groupId: string; partitions: TopicPartition[] }];
   'message.processed': [
     {
       groupId: string;
@@ -43,8 +52,18 @@ export interface TributaryEvents {
   'messages.discarded': [
     { groupId: string; topic: string; partition: number; count: number; reason: 'revoked' | 'stopping' },
   ];
-  'offsets.committed': [{ groupId: string; offsets: CommitOffset[]; durationMs: number; sync: boolean }];
-  'offsets.commit-failed': [{ groupId: string; offsets: CommitOffset[]; error: Error; sync: boolean }];
+  'offsets.committed': [{ groupId: string; offsets: CommitOffset[]; durationMs: number; kind: CommitKind }];
+  /** `final`: not retried (the offsets stay uncommitted); otherwise the commit is tried again. */
+  'offsets.commit-failed': [
+    {
+      groupId: string;
+      offsets: CommitOffset[];
+      error: Error;
+      reason: CommitFailureReason;
+      kind: CommitKind;
+      final: boolean;
+    },
+  ];
   /** librdkafka reset a partition's position (offset out of range, e.g. data deleted by retention). */
   'offsets.reset': [{ groupId: string; topic: string; partition: number; detail: string }];
   'partition.paused': [{ groupId: string; topic: string; partition: number }];

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 export { TributaryApp, type TributaryAppConfig } from './app/tributary-app.js';
 export type { GroupOptions, Ordering } from './config/schema.js';
+export type { CommitFailureReason } from './connection/error-codes.js';
 export type { Decoder, DecoderOption, SchemaLike } from './decode.js';
 export {
   Consume,
@@ -18,9 +19,9 @@ export {
   TributaryConfigError,
   TributaryError,
 } from './errors.js';
-export type { TributaryEvents } from './events.js';
+export type { CommitKind, TributaryEvents } from './events.js';
 export type { ConsumeOptions } from './handlers/consume-options.js';
-export { createLogger, redactConfig } from './logger.js';
+export { redactConfig } from './logger.js';
 export type { Headers, Message, MessageContext, MessageOutcome } from './message.js';
 export {
   compose,
@@ -29,6 +30,5 @@ export {
   type MiddlewareLike,
   type Next,
 } from './middleware/middleware.js';
-export type { CommitOffset, TopicPartition } from './offsets/offset-tracker.js';
-export { laneMap } from './pipeline/lane-map.js';
+export type { CommitOffset, TopicPartition } from './model/topic-partition.js';
 export type { GroupStats } from './runtime/group-consumer.js';

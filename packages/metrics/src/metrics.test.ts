@@ -80,7 +80,7 @@ test('metrics and health endpoints reflect what the app did', async () => {
     assert.equal(failed, 1);
     assert.equal(value(text, 'tributary_partition_assigned', { topic, partition: '1' }), 1);
     assert.equal(value(text, 'tributary_rebalances_total', { group, type: 'assign' }), 1);
-    assert.ok((value(text, 'tributary_commits_total', { group, mode: 'async' }) ?? 0) >= 1);
+    assert.ok((value(text, 'tributary_commits_total', { group, kind: 'periodic' }) ?? 0) >= 1);
     assert.match(text, /tributary_handler_duration_seconds_bucket\{le="0.001",group="[^"]+",handler="Handler.on"\}/);
     assert.equal(value(text, 'tributary_messages_in_flight', { group }), 0);
   } finally {

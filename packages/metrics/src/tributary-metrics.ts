@@ -30,9 +30,9 @@ export class TributaryMetrics {
   readonly paused: Gauge<'group'>;
   readonly assigned: Gauge<'group' | 'topic' | 'partition'>;
   readonly lag: Gauge<'group' | 'topic' | 'partition'>;
-  readonly commits: Counter<'group' | 'mode'>;
-  readonly commitFailures: Counter<'group' | 'mode'>;
-  readonly commitDuration: Histogram<'group' | 'mode'>;
+  readonly commits: Counter<'group' | 'kind'>;
+  readonly commitFailures: Counter<'group' | 'kind' | 'reason'>;
+  readonly commitDuration: Histogram<'group' | 'kind'>;
   readonly rebalances: Counter<'group' | 'type'>;
   readonly rebalanceDuration: Histogram<'group'>;
   readonly offsetResets: Counter<'group' | 'topic' | 'partition'>;
@@ -110,20 +110,22 @@ export class TributaryMetrics {
     });
     this.commits = new Counter({
       name: 'tributary_commits_total',
-      help: 'Offset commits acknowledged',
-      labelNames: ['group', 'mode'],
+      help: 'Offset commits acknowledged (kind: periodic, revoke, shutdown)',
+      labelNames: ['group', 'kind'],
       registers: r,
     });
     this.commitFailures = new Counter({
       name: 'tributary_commit_failures_total',
-      help: 'Offset commits refused or failed',
-      labelNames: ['group', 'mode'],
+      help:
+        'Offset commits refused or unanswered, by reason (generation-gone: redelivered to the next owner; ' +
+        'rebalance-in-progress, coordinator, timeout: retried or covered by the next commit; other)',
+      labelNames: ['group', 'kind', 'reason'],
       registers: r,
     });
     this.commitDuration = new Histogram({
       name: 'tributary_commit_duration_seconds',
-      help: 'Offset commit latency',
-      labelNames: ['group', 'mode'],
+      help: 'Offset commit latency, until the coordinator answered',
+      labelNames: ['group', 'kind'],
       buckets: SECONDS,
       registers: r,
     });
@@ -174,11 +176,11 @@ export class TributaryMetrics {
     });
     on('message.failed', (x) => this.failed.inc(key(x)));
     on('offsets.committed', (x) => {
-      const labels = { group: x.groupId, mode: x.sync ? 'sync' : 'async' };
+      const labels = { group: x.groupId, kind: x.kind };
       this.commits.inc(labels);
       this.commitDuration.observe(labels, x.durationMs / 1000);
     });
-    on('offsets.commit-failed', (x) => this.commitFailures.inc({ group: x.groupId, mode: x.sync ? 'sync' : 'async' }));
+    on('offsets.commit-failed', (x) => this.commitFailures.inc({ group: x.groupId, kind: x.kind, reason: x.reason }));
     on('offsets.reset', (x) => this.offsetResets.inc(key(x)));
     on('partitions.assigned', (x) => {
       this.rebalances.inc({ group: x.groupId, type: 'assign' });
@@ -201,7 +203,6 @@ export class TributaryMetrics {
       this.rebalances.inc({ group: x.groupId, type: 'lost' });
       unassign(x);
     });
-    on('partitions.held', (x) => this.rebalances.inc({ group: x.groupId, type: 'held' }));
     on('stats', (x) => this.recordLag(x.groupId, x.stats as RdkafkaStats));
     const sample = () => {
       for (const s of app.stats()) {

@@ -1,7 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
-import { type GroupOptions, groupOptionsSchema, type Ordering } from '../config/schema.js';
+import { groupOptionsSchema } from '../config/schema.js';
 import { validateConfig } from '../config/validate.js';
-import { type Decoder, resolveDecoder, type SchemaLike } from '../decode.js';
+import { resolveDecoder } from '../decode.js';
 import {
   CONSUME_METADATA,
   type ConsumeRecord,
@@ -14,27 +14,7 @@ import {
 } from '../decorators/metadata-keys.js';
 import { HandlerRegistrationError, TributaryConfigError } from '../errors.js';
 import { type ConsumeOptions, consumeOptionsSchema, normalizeConsumeSpec } from '../handlers/consume-options.js';
-import type { Message, MessageContext } from '../message.js';
-
-type HandlerClass = abstract new (...args: never[]) => object;
-
-export interface HandlerDefinition {
-  /** `Class.method`, used in logs, errors and metrics. */
-  name: string;
-  topics: string[];
-  ordering?: Ordering;
-  decoder: Decoder;
-  schema?: SchemaLike;
-  invoke: (message: Message, ctx: MessageContext) => Promise<void>;
-  middleware: unknown[];
-}
-
-export interface GroupDefinition {
-  groupId: string;
-  options: GroupOptions;
-  handlersByTopic: Map<string, HandlerDefinition>;
-  hooks: Record<HookKind, Array<{ name: string; run: (partitions: unknown[]) => unknown }>>;
-}
+import type { GroupDefinition, HandlerDefinition } from '../model/definitions.js';
 
 const describe = (cls: Function, method?: string | symbol) => (method ? `${cls.name}.${String(method)}` : cls.name);
 

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { Logger, LoggerOptions } from 'pino';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
+import { resolveGroupOptions } from '../config/group-options.js';
 import { type AppConfigInput, appConfigSchema, groupOptionsSchema } from '../config/schema.js';
 import { validateConfig } from '../config/validate.js';
 import { TributaryConfigError } from '../errors.js';
@@ -10,7 +11,6 @@ import type { TributaryEvents } from '../events.js';
 import { createLogger, redactConfig } from '../logger.js';
 import { type MiddlewareLike, resolveMiddleware } from '../middleware/middleware.js';
 import { GroupConsumer, type GroupStats } from '../runtime/group-consumer.js';
-import { resolveGroupOptions } from '../runtime/group-options.js';
 import { scanHandlers } from './scan.js';
 
 /** `TributaryApp.create` options; the schema validates them, these types guide the editor. */

@@ -37,8 +37,6 @@ export const groupOptionsSchema = z.strictObject({
   fromBeginning: z.boolean().optional(),
   /** Backoff of the core's own retry of a failed message: initial, doubled up to max. */
   retryBackoffMs: z.strictObject({ initial: positiveInt, max: positiveInt }).optional(),
-  /** Pause before taking newly assigned partitions (eager: all; cooperative: the added ones) so carried-over commits of the previous owner land first. */
-  eagerHandoverGraceMs: nonNegativeInt.optional(),
   /** librdkafka properties passed through unchanged. */
   rdkafka: rdkafkaSchema.optional(),
   middleware: z.array(z.any()).optional(),
@@ -58,7 +56,6 @@ export const groupDefaults = {
   maxPollIntervalMs: 300_000,
   fromBeginning: true,
   retryBackoffMs: { initial: 200, max: 30_000 },
-  eagerHandoverGraceMs: 250,
 };
 
 export const appConfigSchema = z.strictObject({

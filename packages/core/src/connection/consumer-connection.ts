@@ -1,15 +1,18 @@
 /**
  * The only code that talks to the binding's KafkaConsumer. It never runs user code: it turns the
- * binding's callbacks into plain events and its callback API into promises.
+ * binding's callbacks into plain events, its callback API into promises, and its commits into one
+ * awaited promise each (`commit`). Nothing here blocks the JavaScript thread on the network: the
+ * binding's synchronous calls (commitSync, committed without a callback) are never used.
  */
 
 import { EventEmitter } from 'node:events';
 import { KafkaConsumer, type LibrdKafkaError, type Message as RawMessage } from '@confluentinc/kafka-javascript';
 import { TributaryConfigError } from '../errors.js';
-import type { CommitOffset, TopicPartition } from '../offsets/offset-tracker.js';
+import type { CommitOffset, TopicPartition } from '../model/topic-partition.js';
+import { type OffsetReset, offsetResetOf } from './client-log.js';
+import { CommitChannel, type CommitReply } from './commit-channel.js';
+import { ErrorCode } from './error-codes.js';
 
-const ERR_ASSIGN_PARTITIONS = -175;
-const ERR_REVOKE_PARTITIONS = -174;
 /** ListOffsets "latest" (`offsetsForTimes` takes the timestamp in the offset field). */
 const OFFSET_END = -1;
 const WAKE_TIMEOUT_MS = 5_000;
@@ -23,24 +26,31 @@ export interface RebalanceEvent {
 
 export interface ConnectionEvents {
   rebalance: [RebalanceEvent];
-  'commit.result': [error: LibrdKafkaError | undefined, offsets: CommitOffset[]];
   error: [Error];
-  log: [{ severity: number; fac: string; message: string }];
+  /** librdkafka reset a position after an error (e.g. offset out of range): data was skipped. */
+  'offset-reset': [OffsetReset];
+  /** A librdkafka log line of severity error or worse (3 and below). */
+  'client-error-log': [{ fac: string; message: string }];
   stats: [Record<string, unknown>];
 }
 
 export type RdkafkaConfig = Record<string, string | number | boolean | Function>;
 
 /** Methods the binding has but its type declarations omit. */
-interface CooperativeConsumer {
+interface BindingExtras {
   incrementalAssign(partitions: TopicPartition[]): void;
   incrementalUnassign(partitions: TopicPartition[]): void;
   rebalanceProtocol(): 'COOPERATIVE' | 'EAGER' | 'NONE';
   assignmentLost(): boolean;
+  setDefaultIsTimeoutOnlyForFirstMessage?(value: boolean): void;
 }
+
+type BindingError = LibrdKafkaError | undefined;
+type CommittedOffset = CommitOffset & { error?: { message: string; code?: number } };
 
 export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
   private readonly consumer: KafkaConsumer;
+  private readonly commits: CommitChannel;
   /** KIP-848 (`group.protocol: consumer`): every rebalance is incremental, whatever librdkafka reports. */
   private readonly alwaysIncremental: boolean;
 
@@ -52,12 +62,11 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
         {
           ...config,
           rebalance_cb: (err: LibrdKafkaError, assignment: TopicPartition[]) => this.onRebalance(err, assignment),
-          offset_commit_cb: (err: LibrdKafkaError | undefined, offsets: CommitOffset[]) =>
-            this.emit(
-              'commit.result',
-              err ?? undefined,
-              offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
-            ),
+          offset_commit_cb: (err: BindingError, offsets: CommittedOffset[]) =>
+            this.commits.onResult({
+              error: err ?? undefined,
+              offsets: offsets.map(({ topic, partition, offset, error }) => ({ topic, partition, offset, error })),
+            }),
           event_cb: true,
         } as never,
         topicConfig as never,
@@ -65,8 +74,9 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
     } catch (err) {
       throw asConfigError(err as Error);
     }
+    this.commits = new CommitChannel((offsets) => this.consumer.commit(offsets));
     this.consumer.on('event.error', (err) => this.emit('error', Object.assign(new Error(err.message), err)));
-    this.consumer.on('event.log', (log) => this.emit('log', log));
+    this.consumer.on('event.log', (log) => this.onLog(log));
     this.consumer.on('event.stats', (stats) => {
       try {
         this.emit('stats', JSON.parse(stats.message) as Record<string, unknown>);
@@ -79,14 +89,20 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
   private onRebalance(err: LibrdKafkaError, assignment: TopicPartition[]): void {
     const code = typeof err === 'number' ? err : err?.code;
     const partitions = assignment.map(({ topic, partition }) => ({ topic, partition }));
-    if (code === ERR_ASSIGN_PARTITIONS) this.emit('rebalance', { kind: 'assign', partitions, lost: false });
-    else if (code === ERR_REVOKE_PARTITIONS) {
+    if (code === ErrorCode.ASSIGN_PARTITIONS) this.emit('rebalance', { kind: 'assign', partitions, lost: false });
+    else if (code === ErrorCode.REVOKE_PARTITIONS) {
       this.emit('rebalance', {
         kind: 'revoke',
         partitions,
-        lost: this.safe(() => this.cooperative.assignmentLost(), false),
+        lost: this.safe(() => this.extras.assignmentLost(), false),
       });
     } else this.emit('error', new Error(`unexpected rebalance event ${code}`));
+  }
+
+  private onLog(log: { severity: number; fac: string; message: string }): void {
+    const reset = offsetResetOf(log.message);
+    if (reset && reset !== 'first-start') this.emit('offset-reset', reset);
+    else if (!reset && log.severity <= 3) this.emit('client-error-log', { fac: log.fac, message: log.message });
   }
 
   connect(timeoutMs = 30_000): Promise<void> {
@@ -97,7 +113,13 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
     );
   }
 
-  subscribe(topics: string[]): void {
+  /**
+   * Subscribes and sets how `consume(n)` waits: at most `consumeTimeoutMs` for the first message of
+   * a batch, then it returns what is already there (a batch never waits to fill up).
+   */
+  subscribe(topics: string[], consumeTimeoutMs: number): void {
+    this.consumer.setDefaultConsumeTimeout(consumeTimeoutMs);
+    this.extras.setDefaultIsTimeoutOnlyForFirstMessage?.(true);
     this.consumer.subscribe(topics);
   }
 
@@ -106,10 +128,6 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
     return new Promise((resolve, reject) =>
       this.consumer.consume(max, (err, messages) => (err ? reject(err) : resolve(messages))),
     );
-  }
-
-  setConsumeTimeout(ms: number): void {
-    this.consumer.setDefaultConsumeTimeout(ms);
   }
 
   /** Pauses fetching; partitions no longer assigned (a racing rebalance) are reported, not thrown. */
@@ -148,65 +166,64 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
     }
   }
 
-  /** Asynchronous commit; the outcome arrives as a `commit.result` event. */
-  commitAsync(offsets: CommitOffset[]): void {
-    this.consumer.commit(offsets);
-  }
-
-  /** Synchronous commit: returns once the broker acknowledged, throws otherwise. */
-  commitSync(offsets: CommitOffset[]): void {
-    this.consumer.commitSync(offsets);
+  /**
+   * Commits `offsets` and resolves with the coordinator's answer, or with a `timeout` reply after
+   * `timeoutMs` (an answer that comes later goes to `onLateReply`). Never blocks the thread.
+   */
+  commit(offsets: CommitOffset[], timeoutMs: number, onLateReply?: (reply: CommitReply) => void): Promise<CommitReply> {
+    return this.commits.commit(offsets, { timeoutMs, onLateReply });
   }
 
   /** Completes a rebalance: incremental under cooperative, whole under eager. */
-  assign(partitions: Array<TopicPartition & { offset?: number }>): void {
-    if (this.isCooperative()) this.cooperative.incrementalAssign(partitions);
+  assign(partitions: TopicPartition[]): void {
+    if (this.isCooperative()) this.extras.incrementalAssign(partitions);
     else this.consumer.assign(partitions);
   }
 
   unassign(partitions: TopicPartition[]): void {
-    if (this.isCooperative()) this.cooperative.incrementalUnassign(partitions);
+    if (this.isCooperative()) this.extras.incrementalUnassign(partitions);
     else this.consumer.unassign();
   }
 
-  isCooperative(): boolean {
+  private isCooperative(): boolean {
     // Under KIP-848 librdkafka answers NONE until the first subscription took effect and while it
     // closes; an eager assign() then fails with "Erroneous state".
     if (this.alwaysIncremental) return true;
-    return this.safe(() => this.cooperative.rebalanceProtocol(), 'NONE') === 'COOPERATIVE';
-  }
-
-  /** KIP-848 (`group.protocol: consumer`) rather than the classic rebalance protocols. */
-  usesConsumerProtocol(): boolean {
-    return this.alwaysIncremental;
+    return this.safe(() => this.extras.rebalanceProtocol(), 'NONE') === 'COOPERATIVE';
   }
 
   isConnected(): boolean {
     return this.consumer.isConnected();
   }
 
+  /** The group's committed offsets (OffsetFetch), asked on a worker thread. */
   committed(partitions: TopicPartition[], timeoutMs = 10_000): Promise<CommitOffset[]> {
     return new Promise((resolve, reject) =>
       this.consumer.committed(partitions, timeoutMs, (err, result) => (err ? reject(err) : resolve(result))),
     );
   }
 
-  /** Moves an assigned partition's fetch position to `offset`. */
-  seek(position: CommitOffset, timeoutMs = 5_000): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.consumer.seek(position, timeoutMs, (err) => (err ? reject(err) : resolve())),
-    );
+  /**
+   * Leaves the group and closes the consumer. librdkafka's close runs on a worker thread; it waits
+   * for the coordinator (LeaveGroup), so the wait here is bounded by `timeoutMs` and reported.
+   */
+  async disconnect(timeoutMs = 10_000): Promise<'closed' | 'timeout'> {
+    if (!this.consumer.isConnected()) return 'closed';
+    const closed = new Promise<'closed'>((resolve) => this.consumer.disconnect(() => resolve('closed')));
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      closed,
+      new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.commits.abandonAll('the consumer closed before the commit was answered');
+    return outcome;
   }
 
-  disconnect(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.consumer.isConnected()) return resolve();
-      this.consumer.disconnect(() => resolve());
-    });
-  }
-
-  private get cooperative(): CooperativeConsumer {
-    return this.consumer as unknown as CooperativeConsumer;
+  private get extras(): BindingExtras {
+    return this.consumer as unknown as BindingExtras;
   }
 
   private safe<T>(fn: () => T, fallback: T): T {

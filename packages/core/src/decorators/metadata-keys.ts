@@ -7,7 +7,9 @@ export const CONSUME_METADATA = Symbol.for('tributary:consume');
 export const HOOK_METADATA = Symbol.for('tributary:hooks');
 export const MIDDLEWARE_METADATA = Symbol.for('tributary:middleware');
 
-export type HookKind = 'assigned' | 'revoked' | 'lost';
+import type { HookKind } from '../model/definitions.js';
+
+export type { HookKind };
 
 export interface ConsumeRecord {
   method: string | symbol;

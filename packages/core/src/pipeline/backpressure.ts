@@ -1,4 +1,4 @@
-import type { TopicPartition } from '../offsets/offset-tracker.js';
+import type { TopicPartition } from '../model/topic-partition.js';
 
 export interface BufferState {
   readonly tp: TopicPartition;

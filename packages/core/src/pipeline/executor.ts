@@ -36,7 +36,7 @@ class Context implements MessageContext {
    * and most handlers never read it. Aborted when the partition's revoke or the stop times out.
    */
   get signal(): AbortSignal {
-    this.handlerSignal ??= this.message.state.handlerSignal();
+    this.handlerSignal ??= this.message.owner.handlerSignal();
     return this.handlerSignal.signal;
   }
 
@@ -92,8 +92,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * gives up (without marking done) only when the partition is being revoked or the group stops.
  */
 export async function execute(message: PipelineMessage, deps: ExecutorDeps): Promise<void> {
-  const { state } = message;
-  state.started(message.offset);
+  const { owner } = message;
+  owner.started(message.offset);
   const started = performance.now();
   const ctx = new Context(deps.groupId, message, deps.logger);
   const chain = deps.chainOf(message);
@@ -102,7 +102,7 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
       try {
         await chain(ctx);
         const outcome = ctx.outcome ?? 'done';
-        message.offsets.markDone(message.offset);
+        owner.offsets.markDone(message.offset);
         deps.events.emit('message.processed', {
           groupId: deps.groupId,
           handler: ctx.handler,
@@ -125,7 +125,7 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
           attempt: ctx.attempt,
           error: cause instanceof Error ? cause : error,
         });
-        if (state.revoking || state.abortReason) return; // not done: the next owner retries it
+        if (owner.revoking || owner.abortReason) return; // not done: the next owner retries it
         const backoff = Math.min(deps.retryBackoffMs.max, deps.retryBackoffMs.initial * 2 ** (ctx.attempt - 1));
         deps.logger.error(
           {
@@ -138,14 +138,14 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
           },
           `${error.message}; its lane holds at this message and retries`,
         );
-        await sleep(backoff, state.revokeSignal);
-        if (state.revoking) return;
+        await sleep(backoff, owner.revokeSignal);
+        if (owner.revoking) return;
         ctx.attempt += 1;
         ctx.outcome = undefined;
       }
     }
   } finally {
-    state.finished();
+    owner.finished();
     ctx.release();
     deps.release(message);
   }

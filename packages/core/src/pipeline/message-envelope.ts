@@ -1,9 +1,8 @@
 import type { Message as RawMessage } from '@confluentinc/kafka-javascript';
-import type { HandlerDefinition } from '../app/scan.js';
 import { decodeValue } from '../decode.js';
 import type { Headers, Message } from '../message.js';
-import type { PartitionOffsets } from '../offsets/partition-offsets.js';
-import type { PartitionState } from './partition-state.js';
+import type { HandlerDefinition } from '../model/definitions.js';
+import type { OwnedPartition } from '../partitions/owned-partition.js';
 
 /**
  * A message on its way through the pipeline. The value is decoded lazily, once, on first access
@@ -17,9 +16,8 @@ export class PipelineMessage implements Message {
   constructor(
     readonly raw: RawMessage,
     readonly handler: HandlerDefinition,
-    readonly state: PartitionState,
-    /** The tracker's offsets of the partition as assigned when this message arrived. */
-    readonly offsets: PartitionOffsets,
+    /** Its partition as owned when it arrived (a later assignment of the same partition is another). */
+    readonly owner: OwnedPartition,
   ) {}
 
   get topic() {

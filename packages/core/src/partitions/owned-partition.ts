@@ -1,23 +1,25 @@
-import type { TopicPartition } from '../offsets/offset-tracker.js';
+import { type CommitOffset, partitionKey, type TopicPartition } from '../model/topic-partition.js';
+import { PartitionOffsets } from '../offsets/partition-offsets.js';
 
 /**
- * What the pipeline knows about one owned partition. Invariant: `inMemory` counts this
- * partition's messages from arrival until their final outcome or their discard, and
- * `running` the ones whose handler is executing now.
+ * Everything this member knows about one partition it owns, from its assignment until it is
+ * released. Invariants:
+ * - `inMemory` counts this partition's messages from arrival until their final outcome or their
+ *   discard, `running` the ones whose handler is executing now;
+ * - `due()` only offers `offsets.committable()`, so a commit never passes unfinished or failed
+ *   work, and `committed` (what the coordinator acknowledged for us) only moves forward.
  *
  * On revoke, a queued message below `highestStarted` is a gap under work that already ran: it is
  * still processed, so the final commit covers everything that ran and the next owner repeats
  * nothing. Queued messages above it are discarded unstarted.
  */
-export class PartitionState {
+export class OwnedPartition {
+  readonly key: string;
+  readonly offsets = new PartitionOffsets();
+  /** The last offset the coordinator acknowledged for this member. */
+  committed?: number;
   /** Set when revocation starts: queued messages are discarded, new arrivals dropped. */
   revoking = false;
-  /**
-   * Assigned but not started (see `GroupConsumer.holdUntilStable`): arrivals are dropped and the
-   * first dropped offset kept, so fetching restarts there if the hold ends without a revoke.
-   */
-  held = false;
-  heldFrom?: number;
   paused = false;
   inMemory = 0;
   running = 0;
@@ -26,17 +28,25 @@ export class PartitionState {
   /** While revoking, queued messages at or below this offset still run (see above). */
   private keepBelow = -1;
   /** Abort controllers of running handlers that asked for `ctx.signal` (created on first read). */
-  readonly controllers = new Set<AbortController>();
+  private readonly controllers = new Set<AbortController>();
   /** Set by `abortAll`: handlers' signals are aborted with it, including ones created later. */
   abortReason?: Error;
   /** Aborted when revocation starts, to cut retry backoffs short. */
   private readonly revokeController = new AbortController();
   private drainWaiters: Array<() => void> = [];
 
-  constructor(readonly tp: TopicPartition) {}
+  constructor(readonly tp: TopicPartition) {
+    this.key = partitionKey(tp.topic, tp.partition);
+  }
 
   get revokeSignal(): AbortSignal {
     return this.revokeController.signal;
+  }
+
+  /** A message of this partition entered the pipeline. */
+  admitted(offset: number): void {
+    this.offsets.delivered(offset);
+    this.inMemory += 1;
   }
 
   /**
@@ -90,5 +100,16 @@ export class PartitionState {
   abortAll(reason: string): void {
     this.abortReason ??= new Error(reason);
     for (const controller of this.controllers) controller.abort(this.abortReason);
+  }
+
+  /** The offset to commit if it moved past the last acknowledged one. */
+  due(): CommitOffset | undefined {
+    const offset = this.offsets.committable();
+    return offset === undefined || offset === this.committed ? undefined : { ...this.tp, offset };
+  }
+
+  /** Records an acknowledged commit; a late answer to an older commit never moves it back. */
+  acknowledged(offset: number): void {
+    if (this.committed === undefined || offset > this.committed) this.committed = offset;
   }
 }

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-// The connection is internal to the core; this test pins a librdkafka behaviour it works around.
-import { ConsumerConnection } from '@tributary/core/dist/connection/consumer-connection.js';
-import type { TopicPartition } from '@tributary/core/dist/offsets/offset-tracker.js';
-import { produceMessages, startTestKafka, type TestKafka, uniqueName, waitUntil } from '@tributary/testing';
+import type { TopicPartition } from '../model/topic-partition.js';
+import { produce, startBroker, uniqueName, until } from './broker-fixture.test-util.js';
+import { ConsumerConnection } from './consumer-connection.js';
 
-let kafka: TestKafka;
+let kafka: Awaited<ReturnType<typeof startBroker>>;
 before(async () => {
-  kafka = await startTestKafka();
+  kafka = await startBroker();
 });
 after(() => kafka.stop());
 
@@ -19,13 +18,12 @@ after(() => kafka.stop());
 test('after pausing every partition, messages flow again right after resume (no ~1 s fetcher sleep)', async (t) => {
   const topic = uniqueName('resume');
   await kafka.createTopic({ name: topic, partitions: 4 });
-  await produceMessages(kafka.bootstrapServers, topic, 20_000);
+  await produce(kafka.bootstrapServers, topic, 20_000, 4);
   const connection = new ConsumerConnection(
     {
       'bootstrap.servers': kafka.bootstrapServers,
       'group.id': uniqueName('g'),
       'enable.auto.commit': false,
-      'session.timeout.ms': 6000,
     },
     { 'auto.offset.reset': 'earliest' },
   );
@@ -37,11 +35,10 @@ test('after pausing every partition, messages flow again right after resume (no 
     } else connection.unassign(event.partitions);
   });
   await connection.connect();
-  connection.setConsumeTimeout(50);
-  connection.subscribe([topic]);
+  connection.subscribe([topic], 50);
   try {
     let received = 0;
-    await waitUntil(async () => {
+    await until(async () => {
       received += (await connection.consume(500)).length;
       return received >= 1000;
     });

@@ -1,0 +1,25 @@
+import type { GroupOptions, Ordering } from '../config/schema.js';
+import type { Decoder, SchemaLike } from '../decode.js';
+import type { Message, MessageContext } from '../message.js';
+
+export type HookKind = 'assigned' | 'revoked' | 'lost';
+
+/** One `@Consume` method, as the scanner resolved it. */
+export interface HandlerDefinition {
+  /** `Class.method`, used in logs, errors and metrics. */
+  name: string;
+  topics: string[];
+  ordering?: Ordering;
+  decoder: Decoder;
+  schema?: SchemaLike;
+  invoke: (message: Message, ctx: MessageContext) => Promise<void>;
+  middleware: unknown[];
+}
+
+/** One consumer group: its options, its handlers by topic and its partition hooks. */
+export interface GroupDefinition {
+  groupId: string;
+  options: GroupOptions;
+  handlersByTopic: Map<string, HandlerDefinition>;
+  hooks: Record<HookKind, Array<{ name: string; run: (partitions: unknown[]) => unknown }>>;
+}

@@ -1,0 +1,127 @@
+import type { EventEmitter } from 'node:events';
+import type { Message as RawMessage } from '@confluentinc/kafka-javascript';
+import type { Logger } from 'pino';
+import { mergeMap, Subject, type Subscription } from 'rxjs';
+import type { ResolvedGroupOptions } from '../config/group-options.js';
+import type { TributaryEvents } from '../events.js';
+import type { MessageContext } from '../message.js';
+import type { HandlerDefinition } from '../model/definitions.js';
+import type { TopicPartition } from '../model/topic-partition.js';
+import type { Assignment } from '../partitions/assignment.js';
+import { admit } from './admission.js';
+import { planBackpressure } from './backpressure.js';
+import { type ExecutorDeps, execute } from './executor.js';
+import { laneMap } from './lane-map.js';
+import type { PipelineMessage } from './message-envelope.js';
+import { pollSource } from './poll-source.js';
+import { laneOf } from './router.js';
+
+/** What the pipeline needs from the consumer. */
+export interface FetchPort {
+  consume(max: number): Promise<RawMessage[]>;
+  pause(partitions: TopicPartition[]): void;
+  resume(partitions: TopicPartition[]): void;
+}
+
+export interface PipelineDeps {
+  groupId: string;
+  fetch: FetchPort;
+  assignment: Assignment;
+  handlersByTopic: ReadonlyMap<string, HandlerDefinition>;
+  /** The composed middleware + handler chain of each handler, by handler name. */
+  chains: ReadonlyMap<string, (ctx: MessageContext) => Promise<void>>;
+  options: ResolvedGroupOptions;
+  events: EventEmitter<TributaryEvents>;
+  logger: Logger;
+  /** Called whenever nothing is left in memory (the committer commits soon then). */
+  onIdle: () => void;
+  isStopping: () => boolean;
+}
+
+/**
+ * The message path, one way: poll source → admission → lanes (ordering, concurrency) → executor
+ * (middleware + handler, retry until a final outcome). It owns the accounting invariant
+ * `inMemory ≤ maxInFlight`: backpressure is planned before every poll from the owned partitions'
+ * counts and applied by pausing them at the consumer.
+ */
+export class Pipeline {
+  readonly counters = { inMemory: 0, maxInMemory: 0, received: 0, lastPollAt: 0 };
+  private readonly purge$ = new Subject<void>();
+  private subscription?: Subscription;
+  private readonly executorDeps: ExecutorDeps;
+
+  constructor(private readonly deps: PipelineDeps) {
+    this.executorDeps = {
+      groupId: deps.groupId,
+      events: deps.events,
+      logger: deps.logger,
+      chainOf: (m) => deps.chains.get(m.handler.name) as (ctx: MessageContext) => Promise<void>,
+      retryBackoffMs: deps.options.retryBackoffMs,
+      release: (m) => this.leaveMemory(m),
+    };
+  }
+
+  /** Runs until the group stops; resolves when the last lane drained (or the pipeline failed). */
+  run(): Promise<void> {
+    const { options } = this.deps;
+    return new Promise((resolve, reject) => {
+      this.subscription = pollSource(
+        (n) => {
+          this.counters.lastPollAt = Date.now();
+          return this.deps.fetch.consume(n);
+        },
+        () => this.applyBackpressure(),
+        this.deps.isStopping,
+      )
+        .pipe(
+          mergeMap((batch) => this.admitBatch(batch)),
+          laneMap(
+            (m: PipelineMessage) => laneOf(m, m.handler.ordering ?? options.ordering),
+            (m) => execute(m, this.executorDeps),
+            {
+              concurrency: options.concurrency,
+              isStale: (m) => m.owner.isDiscardable(m.offset),
+              onDiscard: (m) => this.leaveMemory(m),
+              purge: this.purge$,
+            },
+          ),
+        )
+        .subscribe({ error: reject, complete: () => resolve() });
+    });
+  }
+
+  private admitBatch(batch: RawMessage[]): PipelineMessage[] {
+    const admitted = admit(batch, this.deps.assignment, this.deps.handlersByTopic);
+    this.counters.received += admitted.length;
+    this.counters.inMemory += admitted.length;
+    this.counters.maxInMemory = Math.max(this.counters.maxInMemory, this.counters.inMemory);
+    if (admitted.length > 0)
+      this.deps.events.emit('messages.received', { groupId: this.deps.groupId, count: admitted.length });
+    return admitted;
+  }
+
+  /** Drops queued, unstarted messages of revoking partitions now (see `OwnedPartition.isDiscardable`). */
+  discardUnstarted(): void {
+    this.purge$.next();
+  }
+
+  unsubscribe(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  private leaveMemory(message: PipelineMessage): void {
+    message.owner.left();
+    this.counters.inMemory -= 1;
+    if (this.counters.inMemory === 0) this.deps.onIdle();
+  }
+
+  /** Pauses/resumes partitions as `planBackpressure` decides; returns the next poll's size. */
+  private applyBackpressure(): number {
+    const plan = planBackpressure(this.deps.assignment.active(), this.counters.inMemory, this.deps.options);
+    this.deps.fetch.pause(plan.pause);
+    this.deps.fetch.resume(plan.resume);
+    for (const tp of plan.pause) this.deps.events.emit('partition.paused', { groupId: this.deps.groupId, ...tp });
+    for (const tp of plan.resume) this.deps.events.emit('partition.resumed', { groupId: this.deps.groupId, ...tp });
+    return plan.fetchAtMost;
+  }
+}
