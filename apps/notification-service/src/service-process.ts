@@ -31,8 +31,6 @@ export function spawnServiceProcess(
       NOTIFY_FILE: file,
       HTTP_PORT: '0',
       LOG_LEVEL: 'warn',
-      SESSION_TIMEOUT_MS: '4000',
-      HEARTBEAT_INTERVAL_MS: '400',
       ...env,
     },
     stdio: ['ignore', stdio, stdio],

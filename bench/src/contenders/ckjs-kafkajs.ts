@@ -1,12 +1,5 @@
 import { KafkaJS } from '@confluentinc/kafka-javascript';
-import {
-  type ConsumerSpec,
-  type HandleFn,
-  HEARTBEAT_INTERVAL_MS,
-  type RunningConsumer,
-  SESSION_TIMEOUT_MS,
-  signal,
-} from './types.js';
+import { type ConsumerSpec, type HandleFn, type RunningConsumer, signal } from './types.js';
 
 /**
  * `@confluentinc/kafka-javascript`'s KafkaJS-compatible API (librdkafka underneath): `eachMessage`,
@@ -22,8 +15,6 @@ export async function startCkjsKafkaJs(spec: ConsumerSpec, handle: HandleFn, bat
     kafkaJS: {
       groupId: spec.groupId,
       fromBeginning: true,
-      sessionTimeout: SESSION_TIMEOUT_MS,
-      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       ...(spec.maxWaitMs === undefined ? {} : { maxWaitTimeInMs: spec.maxWaitMs }),
     },
     rebalance_cb: (err: { code: number }) => {

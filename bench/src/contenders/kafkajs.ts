@@ -1,12 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import {
-  type ConsumerSpec,
-  type HandleFn,
-  HEARTBEAT_INTERVAL_MS,
-  type RunningConsumer,
-  SESSION_TIMEOUT_MS,
-  signal,
-} from './types.js';
+import { type ConsumerSpec, type HandleFn, type RunningConsumer, signal } from './types.js';
 
 /**
  * The `kafkajs` package (pure JavaScript protocol client): `eachMessage` with every partition
@@ -20,8 +13,6 @@ export async function startKafkaJs(spec: ConsumerSpec, handle: HandleFn): Promis
   });
   const consumer = kafka.consumer({
     groupId: spec.groupId,
-    sessionTimeout: SESSION_TIMEOUT_MS,
-    heartbeatInterval: HEARTBEAT_INTERVAL_MS,
     ...(spec.maxWaitMs === undefined ? {} : { maxWaitTimeInMs: spec.maxWaitMs }),
   });
   const assigned = signal();

@@ -10,13 +10,7 @@ import {
   Transport,
 } from '@nestjs/microservices';
 import type { Consumer } from 'kafkajs';
-import {
-  type ConsumerSpec,
-  type HandleFn,
-  HEARTBEAT_INTERVAL_MS,
-  type RunningConsumer,
-  SESSION_TIMEOUT_MS,
-} from './types.js';
+import { type ConsumerSpec, type HandleFn, type RunningConsumer } from './types.js';
 
 const HANDLE = Symbol('bench handle');
 
@@ -49,8 +43,6 @@ export async function startNest(spec: ConsumerSpec, handle: HandleFn): Promise<R
       client: { clientId: 'bench-nest', brokers: spec.bootstrap.split(','), logLevel: 0 },
       consumer: {
         groupId: spec.groupId,
-        sessionTimeout: SESSION_TIMEOUT_MS,
-        heartbeatInterval: HEARTBEAT_INTERVAL_MS,
         ...(spec.maxWaitMs === undefined ? {} : { maxWaitTimeInMs: spec.maxWaitMs }),
       },
       subscribe: { fromBeginning: true },

@@ -1,12 +1,5 @@
 import { KafkaConsumer, type LibrdKafkaError, type Message } from '@confluentinc/kafka-javascript';
-import {
-  type ConsumerSpec,
-  type HandleFn,
-  HEARTBEAT_INTERVAL_MS,
-  type RunningConsumer,
-  SESSION_TIMEOUT_MS,
-  signal,
-} from './types.js';
+import { type ConsumerSpec, type HandleFn, type RunningConsumer, signal } from './types.js';
 
 const ASSIGN = -175;
 const BATCH = 5000;
@@ -35,8 +28,6 @@ export async function startRaw(spec: ConsumerSpec, handle: HandleFn): Promise<Ru
       'bootstrap.servers': spec.bootstrap,
       'group.id': spec.groupId,
       'enable.auto.commit': false,
-      'session.timeout.ms': SESSION_TIMEOUT_MS,
-      'heartbeat.interval.ms': HEARTBEAT_INTERVAL_MS,
       'partition.assignment.strategy': cooperative ? 'cooperative-sticky' : 'range',
       log_level: 3,
       rebalance_cb(this: KafkaConsumer, err: LibrdKafkaError, assignment: TopicPartition[]) {

@@ -3,15 +3,7 @@ import { Consume, ConsumerGroup, type GroupOptions, type Message, TributaryApp }
 import { TributaryMetrics } from '@tributary/metrics';
 import { defaultMiddleware, registerProducer } from '@tributary/middleware';
 import { container } from 'tsyringe';
-import {
-  ALL_MIDDLEWARE,
-  type ConsumerSpec,
-  type HandleFn,
-  HEARTBEAT_INTERVAL_MS,
-  type RunningConsumer,
-  SESSION_TIMEOUT_MS,
-  signal,
-} from './types.js';
+import { ALL_MIDDLEWARE, type ConsumerSpec, type HandleFn, type RunningConsumer, signal } from './types.js';
 
 /**
  * A Tributary app with one handler class. The handler takes the raw bytes (`decoder: 'buffer'`,
@@ -43,8 +35,6 @@ export async function startTributary(spec: ConsumerSpec, handle: HandleFn): Prom
           ...(producer ? { deadLetter: { producer } } : {}),
         });
   const group: GroupOptions = {
-    sessionTimeoutMs: SESSION_TIMEOUT_MS,
-    heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
     ...(settings.concurrency === undefined ? {} : { concurrency: settings.concurrency }),
     ...(settings.maxInFlight === undefined ? {} : { maxInFlight: settings.maxInFlight }),
     ...(settings.batchSize === undefined ? {} : { batchSize: settings.batchSize }),
@@ -52,10 +42,6 @@ export async function startTributary(spec: ConsumerSpec, handle: HandleFn): Prom
     ...(settings.groupProtocol === undefined ? {} : { groupProtocol: settings.groupProtocol }),
     ...(spec.rdkafka === undefined ? {} : { rdkafka: spec.rdkafka }),
   };
-  if (settings.groupProtocol === 'consumer') {
-    delete group.sessionTimeoutMs;
-    delete group.heartbeatIntervalMs;
-  }
   const app = await TributaryApp.create({
     brokers: spec.bootstrap,
     handlers: [BenchHandler],

@@ -55,10 +55,6 @@ export interface RunningConsumer {
 
 export type StartConsumer = (spec: ConsumerSpec, handle: HandleFn) => Promise<RunningConsumer>;
 
-/** Short sessions so the embedded (mock) coordinator does not stall rebalances for 45 s. */
-export const SESSION_TIMEOUT_MS = 6000;
-export const HEARTBEAT_INTERVAL_MS = 500;
-
 /** A promise with its resolve function, for "assigned" signals fired from callbacks. */
 export function signal(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;

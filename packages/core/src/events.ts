@@ -72,5 +72,6 @@ export interface TributaryEvents {
   stats: [{ groupId: string; stats: Record<string, unknown> }];
   'group.error': [{ groupId: string; error: Error }];
   'group.started': [{ groupId: string }];
-  'group.stopped': [{ groupId: string }];
+  /** `uncommitted`: what the final commit could not land (redelivered to the next owner). */
+  'group.stopped': [{ groupId: string; uncommitted: CommitOffset[] }];
 }

@@ -37,8 +37,6 @@ test('metrics and health endpoints reflect what the app did', async () => {
     handlers: [Handler],
     groups: {
       [group]: {
-        sessionTimeoutMs: 3000,
-        heartbeatIntervalMs: 300,
         commitIntervalMs: 200,
         retryBackoffMs: { initial: 10, max: 10 },
       },

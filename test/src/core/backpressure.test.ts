@@ -42,7 +42,9 @@ test('a 200,000-message backlog with a slow handler: memory stays bounded and th
     brokers: kafka.bootstrapServers,
     handlers: [Slow],
     container: memberContainer(recorder, 'a'),
-    groups: { [group]: { sessionTimeoutMs: 3000, heartbeatIntervalMs: 300, maxPollIntervalMs: 6000 } },
+    // librdkafka requires session.timeout.ms ≤ max.poll.interval.ms: the short poll interval under
+    // test brings the session down with it.
+    groups: { [group]: { sessionTimeoutMs: 6000, maxPollIntervalMs: 6000 } },
     handleSignals: false,
     logger: quietLogger,
   });

@@ -11,7 +11,7 @@ import {
   waitUntil,
 } from '@tributary/testing';
 import { inject } from 'tsyringe';
-import { fastGroup, memberContainer, Recorder, sleep } from './support.js';
+import { fastCommits, memberContainer, Recorder, sleep } from './support.js';
 
 let kafka: TestKafka;
 before(async () => {
@@ -35,7 +35,7 @@ async function startApp(topic: string, group: string, recorder: Recorder) {
     brokers: kafka.bootstrapServers,
     handlers: [Handler],
     container: memberContainer(recorder, 'a'),
-    groups: { [group]: fastGroup },
+    groups: { [group]: fastCommits },
     handleSignals: false,
     logger: { level: 'fatal' },
   });
@@ -57,7 +57,7 @@ test('out-of-order completion: the committed offset waits for an unfinished mess
   const app = await startApp(topic, group, recorder);
   try {
     await waitUntil(() => recorder.processed.length === 99, { message: '99 of 100 done around the held one' });
-    await sleep(fastGroup.commitIntervalMs * 4); // several commit rounds pass
+    await sleep(fastCommits.commitIntervalMs * 4); // several commit rounds pass
     assert.deepEqual(
       await committedOffsets(kafka.bootstrapServers, group, topic, 1),
       [10],
@@ -88,7 +88,7 @@ test('a failing message is never committed past, even when everything after it s
     await waitUntil(() => recorder.processed.length === 59 && failures.length >= 3, {
       message: '59 done and offset 25 failing repeatedly',
     });
-    await sleep(fastGroup.commitIntervalMs * 4);
+    await sleep(fastCommits.commitIntervalMs * 4);
     assert.deepEqual(await committedOffsets(kafka.bootstrapServers, group, topic, 1), [25]);
     assert.ok(failures.every((o) => o === 25));
     assert.equal(app.stats()[0]?.inMemory, 1, 'only the failing message is still held');

@@ -29,7 +29,7 @@ test('data deleted by retention before it was read is reported as an offset rese
     TributaryApp.create({
       brokers: kafka.bootstrapServers,
       handlers: [Handler],
-      groups: { [group]: { sessionTimeoutMs: 3000, heartbeatIntervalMs: 300, commitIntervalMs: 100, rdkafka } },
+      groups: { [group]: { commitIntervalMs: 100, rdkafka } },
       handleSignals: false,
       logger: { level: 'fatal' },
     });

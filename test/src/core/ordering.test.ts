@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { Consume, ConsumerGroup, type Message, type MessageContext, TributaryApp } from '@tributary/core';
 import { produceMessages, startTestKafka, type TestKafka, uniqueName, waitUntil } from '@tributary/testing';
 import { inject } from 'tsyringe';
-import { fastGroup, memberContainer, quietLogger, Recorder } from './support.js';
+import { fastCommits, memberContainer, quietLogger, Recorder } from './support.js';
 
 let kafka: TestKafka;
 before(async () => {
@@ -41,7 +41,7 @@ test('partition ordering: each partition strictly in order, many partitions in p
     brokers: kafka.bootstrapServers,
     handlers: [handlerFor(topic, group, 'partition')],
     container: memberContainer(recorder, 'a'),
-    groups: { [group]: fastGroup },
+    groups: { [group]: fastCommits },
     handleSignals: false,
     logger: quietLogger,
   });
@@ -86,7 +86,7 @@ test('key ordering: per-key order holds while one partition runs keys concurrent
     brokers: kafka.bootstrapServers,
     handlers: [handlerFor(topic, group, 'key')],
     container: memberContainer(recorder, 'a'),
-    groups: { [group]: fastGroup },
+    groups: { [group]: fastCommits },
     handleSignals: false,
     logger: quietLogger,
   });

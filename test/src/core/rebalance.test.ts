@@ -12,7 +12,7 @@ import {
   waitUntil,
 } from '@tributary/testing';
 import { inject } from 'tsyringe';
-import { fastGroup, memberContainer, quietLogger, Recorder } from './support.js';
+import { fastCommits, memberContainer, quietLogger, Recorder } from './support.js';
 
 let kafka: TestKafka;
 before(async () => {
@@ -50,7 +50,7 @@ async function scenario(protocol: 'eager' | 'cooperative') {
       brokers: kafka.bootstrapServers,
       handlers: [Handler],
       container: memberContainer(recorder, name),
-      groups: { [group]: fastGroup },
+      groups: { [group]: fastCommits },
       handleSignals: false,
       logger: quietLogger,
     });

@@ -11,7 +11,7 @@ import {
   waitUntil,
 } from '@tributary/testing';
 import { inject } from 'tsyringe';
-import { fastGroup, memberContainer, quietLogger, Recorder } from './support.js';
+import { fastCommits, memberContainer, quietLogger, Recorder } from './support.js';
 
 let kafka: TestKafka;
 before(async () => {
@@ -45,7 +45,7 @@ test('stop() during work commits what finished and nothing else; a restart resum
       brokers: kafka.bootstrapServers,
       handlers: [Handler],
       container: memberContainer(recorder, member),
-      groups: { [group]: fastGroup },
+      groups: { [group]: fastCommits },
       handleSignals: false,
       logger: quietLogger,
     }).then(async (app) => {

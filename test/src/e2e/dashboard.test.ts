@@ -62,8 +62,6 @@ function service(instance: string, port: number): Promise<RunningService> {
       NOTIFY_LATENCY_MS: '20',
       CONCURRENCY: '4',
       HTTP_PORT: String(port),
-      SESSION_TIMEOUT_MS: '4000',
-      HEARTBEAT_INTERVAL_MS: '400',
       STATIC_MEMBERSHIP: 'false',
       LOG_LEVEL: 'fatal',
     }),

@@ -268,7 +268,7 @@ async function appWith(topic: string, group: string, handle: (msg: Message) => P
   const app = await TributaryApp.create({
     brokers: kafka.bootstrapServers,
     handlers: [Handler],
-    groups: { [group]: { sessionTimeoutMs: 3000, heartbeatIntervalMs: 300, commitIntervalMs: 200 } },
+    groups: { [group]: { commitIntervalMs: 200 } },
     handleSignals: false,
     logger: { level: 'fatal' },
   });

@@ -23,8 +23,6 @@ before(async () => {
 after(() => kafka.stop());
 
 const fast = {
-  sessionTimeoutMs: 3000,
-  heartbeatIntervalMs: 300,
   commitIntervalMs: 100,
   retryBackoffMs: { initial: 50, max: 200 },
 };

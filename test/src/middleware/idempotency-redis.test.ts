@@ -69,7 +69,7 @@ test('with the Redis store, the same event delivered twice to two app instances 
         }),
       ],
       groups: {
-        [group]: { sessionTimeoutMs: 3000, heartbeatIntervalMs: 300, retryBackoffMs: { initial: 20, max: 100 } },
+        [group]: { retryBackoffMs: { initial: 20, max: 100 } },
       },
       handleSignals: false,
       logger: { level: 'fatal' },

@@ -72,7 +72,7 @@ test('middleware runs app → group → handler, around the handler; a short-cir
     brokers: kafka.bootstrapServers,
     handlers: [Handler],
     middleware: [mark('app')],
-    groups: { [group]: { sessionTimeoutMs: 3000, heartbeatIntervalMs: 300, commitIntervalMs: 100 } },
+    groups: { [group]: { commitIntervalMs: 100 } },
     handleSignals: false,
     logger: { level: 'fatal' },
   });

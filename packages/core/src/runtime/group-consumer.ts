@@ -16,6 +16,8 @@ import { Rebalancer } from '../rebalance/rebalancer.js';
 
 /** How long `consume(n)` waits for the first message of a batch. */
 const CONSUME_TIMEOUT_MS = 100;
+/** The least time closing the consumer (LeaveGroup) gets, even when the drain used up the stop's timeout. */
+const MIN_CLOSE_MS = 1_000;
 
 export interface GroupRuntimeContext {
   brokers: string;
@@ -187,6 +189,7 @@ export class GroupConsumer {
   async stop(timeoutMs: number): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    const deadline = performance.now() + timeoutMs;
     const uncommitted = await this.rebalancer.stop(timeoutMs);
     if (uncommitted.length > 0) {
       this.logger.warn(
@@ -197,10 +200,14 @@ export class GroupConsumer {
     this.committer.stop();
     await this.pipelineDone;
     this.pipeline.unsubscribe();
-    if ((await this.connection.disconnect(timeoutMs)) === 'timeout') {
-      this.logger.warn({ timeoutMs }, 'the consumer did not close in time (coordinator unreachable?)');
+    const closeMs = Math.max(MIN_CLOSE_MS, deadline - performance.now());
+    if ((await this.connection.disconnect(closeMs)) === 'timeout') {
+      this.logger.warn(
+        { waitedMs: Math.round(closeMs) },
+        'the consumer did not close in time (coordinator unreachable?)',
+      );
     }
-    this.ctx.events.emit('group.stopped', { groupId: this.groupId });
+    this.ctx.events.emit('group.stopped', { groupId: this.groupId, uncommitted });
   }
 
   snapshot(): GroupStats {

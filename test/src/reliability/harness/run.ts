@@ -1,4 +1,5 @@
 import type { Measurement } from './analysis.js';
+import { commitRegressions } from './commit-order.js';
 import type { ResultRow } from './report.js';
 import { Scenario, type ScenarioOptions } from './scenario.js';
 
@@ -46,7 +47,13 @@ export async function runScenario(spec: RunSpec): Promise<RunResult> {
     const invalid = [...producer.records.values()].filter((r) => r.kind !== 'valid').length;
     const dlq = spec.dlq && s.contender === 'tributary' ? await s.deadLettered(invalid) : new Set<string>();
     const measurement = await s.measure(dlq);
-    const checks = spec.expect(measurement, s);
+    // In every scenario: the group's committed offsets never moved backwards.
+    const regressions = commitRegressions(s.lines());
+    if (regressions.length > 0) notes.push(`committed offsets moved backwards: ${regressions.slice(0, 5).join('; ')}`);
+    const checks = [
+      ...spec.expect(measurement, s),
+      { name: `committed offsets moved backwards ${regressions.length} times = 0`, ok: regressions.length === 0 },
+    ];
     const row: ResultRow = {
       scenario: spec.scenario,
       contender: s.contender,

@@ -88,7 +88,7 @@ export function badInputScenario(o: BadInputOptions): Promise<RunResult> {
       partitions: 4,
       extraTopics: [DOOMED],
       producerConfig: { 'message.max.bytes': 4_000_000 },
-      env: { PROTOCOL: 'cooperative', SESSION_MS: '3000', HEARTBEAT_MS: '300', DLQ: '1', TOPICS: `events,${DOOMED}` },
+      env: { PROTOCOL: 'cooperative', DLQ: '1', TOPICS: `events,${DOOMED}` },
     },
     settleMs: 90_000,
     dlq: true,

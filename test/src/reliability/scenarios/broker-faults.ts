@@ -30,8 +30,6 @@ export function brokerFaultsScenario(o: BrokerFaultsOptions): Promise<RunResult>
       redis: true,
       env: {
         PROTOCOL: 'cooperative',
-        SESSION_MS: '6000',
-        HEARTBEAT_MS: '500',
         COMMIT_MS: '500',
         IDEMPOTENCY: 'redis',
         LEASE_MS: '4000',

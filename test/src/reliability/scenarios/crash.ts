@@ -43,8 +43,6 @@ export function crashScenario(o: CrashOptions): Promise<RunResult> {
       redis: true,
       env: {
         PROTOCOL: 'cooperative',
-        SESSION_MS: '3000',
-        HEARTBEAT_MS: '300',
         COMMIT_MS: String(COMMIT_MS),
         MAX_IN_FLIGHT: String(MAX_IN_FLIGHT),
         DELAY_MS: '1',
@@ -70,7 +68,8 @@ export function crashScenario(o: CrashOptions): Promise<RunResult> {
           killed.push(victim.name);
           const replacement = s.member(`${victim.name.split('-')[0]}-${k + 1}`);
           members[index] = replacement;
-          await s.waitBalanced(45_000);
+          // The killed member's partitions move once its session (45 s, the default) expires.
+          await s.waitBalanced(90_000);
         }
       } finally {
         crashing = false;

@@ -28,7 +28,7 @@ export function poisonScenario(o: PoisonOptions): Promise<RunResult> {
       name: 's5-poison',
       contender: o.contender,
       partitions: 6,
-      env: { PROTOCOL: 'cooperative', SESSION_MS: '3000', HEARTBEAT_MS: '300', DLQ: '1', RETRIES: '3' },
+      env: { PROTOCOL: 'cooperative', DLQ: '1', RETRIES: '3' },
     },
     settleMs: 90_000,
     dlq: true,

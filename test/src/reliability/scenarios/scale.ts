@@ -24,7 +24,7 @@ export function scaleScenario(o: ScaleOptions): Promise<RunResult> {
       name: `s1-scale-${o.protocol}`,
       contender: o.contender,
       partitions: 6,
-      env: { PROTOCOL: o.protocol, SESSION_MS: '3000', HEARTBEAT_MS: '300', COMMIT_MS: '500', MAX_IN_FLIGHT: '500' },
+      env: { PROTOCOL: o.protocol, COMMIT_MS: '500', MAX_IN_FLIGHT: '500' },
     },
     settleMs: 90_000,
     body: async (s, notes) => {

@@ -28,8 +28,9 @@ export function slowHandlerScenario(o: SlowHandlerOptions): Promise<RunResult> {
       partitions: 6,
       env: {
         PROTOCOL: 'cooperative',
-        SESSION_MS: '3000',
-        HEARTBEAT_MS: '300',
+        // librdkafka requires session.timeout.ms ≤ max.poll.interval.ms, so this scenario's short
+        // max.poll.interval.ms brings the session down with it.
+        SESSION_MS: String(MAX_POLL_MS),
         MAX_POLL_MS: String(MAX_POLL_MS),
         SLOW_EVERY: String(SLOW_EVERY),
         SLOW_MS: String(SLOW_MS),
