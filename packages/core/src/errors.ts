@@ -33,30 +33,49 @@ export interface MessageCoordinates {
 
 const at = (c: MessageCoordinates) => `${c.topic}/${c.partition}@${c.offset}`;
 
+// Callers pass whole messages as coordinates (librdkafka's, with value and header bytes): an error
+// keeps only the coordinates, so serializing it can never write the payload.
+const coordinatesOf = (c: MessageCoordinates): MessageCoordinates => ({
+  topic: c.topic,
+  partition: c.partition,
+  offset: c.offset,
+});
+
 /** The message's bytes could not be decoded (or failed schema validation). Never retryable. */
 export class DeserializationError extends TributaryError {
   override name = 'DeserializationError';
   readonly retryable = false;
+  readonly coordinates: MessageCoordinates;
+  readonly #reason: string;
   constructor(
-    readonly coordinates: MessageCoordinates,
-    readonly reason: string,
+    coordinates: MessageCoordinates,
+    reason: string,
     readonly issues?: unknown,
     options?: { cause?: unknown },
   ) {
     super(`cannot decode ${at(coordinates)}: ${reason}`, options);
+    this.coordinates = coordinatesOf(coordinates);
+    this.#reason = reason;
+  }
+
+  /** What went wrong. A getter, not a field: the message says it already, serializers copy fields. */
+  get reason(): string {
+    return this.#reason;
   }
 }
 
 /** An error that escaped a handler, with where it happened. */
 export class HandlerError extends TributaryError {
   override name = 'HandlerError';
+  readonly coordinates: MessageCoordinates;
   constructor(
     readonly handler: string,
-    readonly coordinates: MessageCoordinates,
+    coordinates: MessageCoordinates,
     readonly attempt: number,
     options: { cause: unknown },
   ) {
     const cause = options.cause instanceof Error ? options.cause.message : String(options.cause);
     super(`${handler} failed on ${at(coordinates)} (attempt ${attempt}): ${cause}`, options);
+    this.coordinates = coordinatesOf(coordinates);
   }
 }

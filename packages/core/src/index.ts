@@ -21,6 +21,7 @@ export {
 } from './errors.js';
 export type { CommitKind, TributaryEvents } from './events.js';
 export type { ConsumeOptions } from './handlers/consume-options.js';
+export { LoggedPayload, type LogPayloads, logSerializers } from './log-serializers.js';
 export { redactConfig } from './logger.js';
 export type { Headers, Message, MessageContext, MessageOutcome } from './message.js';
 export {
@@ -32,3 +33,4 @@ export {
 } from './middleware/middleware.js';
 export type { CommitOffset, TopicPartition } from './model/topic-partition.js';
 export type { GroupStats } from './runtime/group-consumer.js';
+export { relativeStack } from './stack-paths.js';

@@ -1,4 +1,6 @@
-import pino, { type Logger, type LoggerOptions } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { TributaryConfigError } from './errors.js';
+import { type LogPayloads, logSerializers } from './log-serializers.js';
 
 /** Config keys whose values must never reach a log line (SASL passwords, SSL keys, tokens). */
 export const SECRET_CONFIG_KEYS = [
@@ -22,16 +24,52 @@ export function redactConfig<T extends Record<string, unknown>>(config: T): T {
   return copy as T;
 }
 
-export function createLogger(option: unknown): Logger {
-  if (option && typeof (option as Logger).child === 'function') return option as Logger;
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * JSON lines for machines, unless a person is watching: `TRIBUTARY_LOG_FORMAT` (`json` | `pretty`)
+ * decides, and when it is unset, whether stdout is a terminal.
+ */
+export function logFormat(
+  setting: string | undefined = process.env.TRIBUTARY_LOG_FORMAT,
+  isTTY: boolean = process.stdout.isTTY === true,
+): LogFormat {
+  if (setting === 'json' || setting === 'pretty') return setting;
+  if (setting === undefined || setting === '') return isTTY ? 'pretty' : 'json';
+  throw new TributaryConfigError('TRIBUTARY_LOG_FORMAT', `expected 'json' or 'pretty', got '${setting}'`);
+}
+
+function prettyStream(): DestinationStream {
+  // Loaded only when used: a service writing JSON never pays for the prettifier.
+  const pretty = require('pino-pretty') as typeof import('pino-pretty');
+  // sync: a process that exits right after a line (a failed start) still shows it.
+  return pretty({
+    colorize: process.stdout.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    sync: true,
+  });
+}
+
+/**
+ * The app's logger: a given pino logger, or one built from pino options (pretty or JSON, see
+ * {@link logFormat}). Either way its `err` and `payload` serializers write no message bytes beyond
+ * what `logPayloads` allows; for a given logger that is a child of it (its other settings stay).
+ */
+export function createLogger(option: unknown, logPayloads: LogPayloads = 'none'): Logger {
+  const serializers = logSerializers(logPayloads);
+  if (option && typeof (option as Logger).child === 'function') return (option as Logger).child({}, { serializers });
   const options = (option ?? {}) as LoggerOptions;
-  return pino({
+  const settings: LoggerOptions = {
     name: 'tributary',
     level: process.env.TRIBUTARY_LOG_LEVEL ?? options.level ?? 'info',
     ...options,
+    serializers: { ...serializers, ...options.serializers },
     redact: {
       paths: ['*.password', '*["sasl.password"]', '*["ssl.key.pem"]', '*["ssl.key.password"]'],
       censor: '[REDACTED]',
     },
-  });
+  };
+  // A transport of the user's decides the output on its own.
+  return logFormat() === 'pretty' && !options.transport ? pino(settings, prettyStream()) : pino(settings);
 }

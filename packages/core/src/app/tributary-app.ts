@@ -56,7 +56,7 @@ export class TributaryApp {
       validateConfig(groupOptionsSchema, overrides, `groups.${groupId}`);
     }
     const container: DependencyContainer = parsed.container ?? rootContainer;
-    const logger = createLogger(parsed.logger);
+    const logger = createLogger(parsed.logger, parsed.logPayloads);
     const definitions = scanHandlers(parsed.handlers, container);
     const unknownOverrides = Object.keys(parsed.groups ?? {}).filter(
       (id) => !definitions.some((d) => d.groupId === id),

@@ -69,6 +69,8 @@ export const appConfigSchema = z.strictObject({
   middleware: z.array(z.any()).optional(),
   /** A pino logger, or options for the one Tributary creates. */
   logger: z.any().optional(),
+  /** How much of a message's value and headers may reach a log line (default 'none': sizes and header names). */
+  logPayloads: z.enum(['none', 'truncated', 'full']).optional(),
   /** Per-group overrides by group id, applied over the decorator's options. */
   groups: z.record(z.string(), groupOptionsSchema).optional(),
   /** librdkafka properties for every consumer (group `rdkafka` wins). */

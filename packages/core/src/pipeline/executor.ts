@@ -2,6 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { HandlerError } from '../errors.js';
 import type { TributaryEvents } from '../events.js';
+import { LoggedPayload } from '../log-serializers.js';
 import type { MessageContext, MessageOutcome } from '../message.js';
 import type { PipelineMessage } from './message-envelope.js';
 
@@ -127,6 +128,7 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
         });
         if (owner.revoking || owner.abortReason) return; // not done: the next owner retries it
         const backoff = Math.min(deps.retryBackoffMs.max, deps.retryBackoffMs.initial * 2 ** (ctx.attempt - 1));
+        // The error's text is in `err` only: HandlerError's message repeats its cause's.
         deps.logger.error(
           {
             err: cause,
@@ -135,8 +137,9 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
             offset: message.offset,
             attempt: ctx.attempt,
             retryInMs: backoff,
+            payload: new LoggedPayload(message),
           },
-          `${error.message}; its lane holds at this message and retries`,
+          `${ctx.handler} failed on ${message.topic}/${message.partition}@${message.offset} (attempt ${ctx.attempt}); its lane holds at this message and retries`,
         );
         await sleep(backoff, owner.revokeSignal);
         if (owner.revoking) return;
