@@ -14,5 +14,12 @@ export {
   type TributaryProducerConfig,
 } from './producer/tributary-producer.js';
 export { type BackoffOptions, backoffDelay } from './retry/backoff.js';
-export { defaultRetryable, RETRY_EXHAUSTED, type RetryOptions, retry } from './retry/retry.js';
+export {
+  defaultRetryable,
+  RETRY_BACKOFF_MS,
+  RETRY_EXHAUSTED,
+  type RetryOptions,
+  retry,
+  retryBackoffMs,
+} from './retry/retry.js';
 export { type TracingOptions, tracing } from './tracing.js';

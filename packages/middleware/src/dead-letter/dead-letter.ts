@@ -1,4 +1,4 @@
-import type { MessageContext, MiddlewareFn } from '@tributary/core';
+import { LoggedPayload, type MessageContext, type MiddlewareFn, TributaryError } from '@tributary/core';
 import type { ProducerRecord } from '../producer/tributary-producer.js';
 import { dlqHeaders } from './dlq-headers.js';
 
@@ -13,7 +13,7 @@ export interface DeadLetterOptions {
 }
 
 /** The dead-letter write failed: the message stays uncommitted and is tried again. */
-export class DeadLetterError extends Error {
+export class DeadLetterError extends TributaryError {
   override readonly name = 'DeadLetterError';
 }
 
@@ -45,7 +45,7 @@ export function deadLetter(options: DeadLetterOptions): MiddlewareFn {
         );
       }
       ctx.outcome = 'dead-lettered';
-      ctx.logger.warn({ err: error, dlq: topic }, 'message dead-lettered');
+      ctx.logger.warn({ err: error, dlq: topic, payload: new LoggedPayload(ctx.message) }, 'message dead-lettered');
       options.onDeadLettered?.(ctx, error, topic);
     }
   };

@@ -37,3 +37,23 @@ test('a core HandlerError is unwrapped to the user error', () => {
   const wrapped = Object.assign(new Error('TaskHandlers.onCreated failed'), { name: 'HandlerError', cause: userError });
   assert.equal(dlqHeaders(fakeContext(), wrapped)[DlqHeader.errorClass], 'TypeError');
 });
+
+test('the stack header holds no absolute paths: they are relative to the working directory', () => {
+  const err = new Error('boom');
+  err.stack = [
+    'Error: boom',
+    `    at TaskHandlers.onCreated (${process.cwd()}/apps/service/dist/handlers.js:3:9)`,
+    `    at async ${process.cwd()}/node_modules/@tributary/core/dist/pipeline/executor.js:88:19`,
+  ].join('\n');
+  assert.equal(
+    dlqHeaders(fakeContext(), err)[DlqHeader.errorStack],
+    [
+      'Error: boom',
+      '    at TaskHandlers.onCreated (apps/service/dist/handlers.js:3:9)',
+      '    at async node_modules/@tributary/core/dist/pipeline/executor.js:88:19',
+    ].join('\n'),
+  );
+  const real = String(dlqHeaders(fakeContext(), new Error('thrown here'))[DlqHeader.errorStack]);
+  assert.match(real, /dlq-headers\.test\.js:\d+:\d+/);
+  assert.doesNotMatch(real, /\(\/|at \//, 'no frame location starts at the root');
+});

@@ -1,4 +1,4 @@
-import type { MessageContext } from '@tributary/core';
+import { type MessageContext, relativeStack } from '@tributary/core';
 
 /** Header names on a dead-lettered message (the original headers are kept as they were). */
 export const DlqHeader = {
@@ -25,8 +25,9 @@ function rootCause(error: unknown): unknown {
 
 /**
  * Headers for the dead-letter copy of `ctx.message`: its original headers untouched, plus where it
- * came from and why it failed. The stack is cut at `maxStackLength` characters (headers travel with
- * every fetch of the message).
+ * came from and why it failed. The stack's paths are relative to the working directory (the build
+ * machine's layout says nothing to whoever reads the DLQ) and it is cut at `maxStackLength`
+ * characters (headers travel with every fetch of the message).
  */
 export function dlqHeaders(
   ctx: MessageContext,
@@ -45,7 +46,7 @@ export function dlqHeaders(
   headers[DlqHeader.handler] = ctx.handler;
   headers[DlqHeader.errorClass] = err.name || err.constructor?.name || 'Error';
   headers[DlqHeader.errorMessage] = err.message;
-  headers[DlqHeader.errorStack] = (err.stack ?? '').slice(0, maxStackLength);
+  headers[DlqHeader.errorStack] = relativeStack(err.stack ?? '').slice(0, maxStackLength);
   headers[DlqHeader.attempts] = String(ctx.attempt);
   headers[DlqHeader.failedAt] = new Date().toISOString();
   const issues = (err as { issues?: unknown }).issues;

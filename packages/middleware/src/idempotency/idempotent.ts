@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Message, MiddlewareFn } from '@tributary/core';
+import { type Message, type MiddlewareFn, TributaryError } from '@tributary/core';
 import { MemoryIdempotencyStore } from './memory-store.js';
 import type { IdempotencyStore } from './store.js';
 
@@ -17,7 +17,7 @@ export interface IdempotencyOptions<T = unknown> {
 }
 
 /** Another instance is processing the same key right now: retried later, never marked done. */
-export class IdempotencyBusyError extends Error {
+export class IdempotencyBusyError extends TributaryError {
   override readonly name = 'IdempotencyBusyError';
 }
 

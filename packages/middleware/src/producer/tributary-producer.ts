@@ -1,6 +1,6 @@
 import { type LibrdKafkaError, Producer } from '@confluentinc/kafka-javascript';
 import { context, propagation } from '@opentelemetry/api';
-import { redactConfig } from '@tributary/core';
+import { redactConfig, TributaryError } from '@tributary/core';
 import type { Logger } from 'pino';
 
 export interface ProducerRecord {
@@ -24,7 +24,7 @@ export interface TributaryProducerConfig {
 }
 
 /** A produce that was not acknowledged by the broker. */
-export class ProduceError extends Error {
+export class ProduceError extends TributaryError {
   override readonly name = 'ProduceError';
   constructor(
     readonly topic: string,

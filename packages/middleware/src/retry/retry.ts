@@ -17,6 +17,18 @@ export const defaultRetryable = (error: unknown): boolean =>
 /** What the retry middleware leaves in `ctx.state` for outer middleware (the DLQ reads it). */
 export const RETRY_EXHAUSTED = Symbol.for('tributary:retry-exhausted');
 
+/** `ctx.state` key: milliseconds the retry middleware slept between attempts of this message, in all. */
+export const RETRY_BACKOFF_MS = Symbol.for('tributary:retry-backoff-ms');
+
+/**
+ * How long retry() has slept between attempts of this message so far, for outer middleware that
+ * times the handler (logging's slow-handler warning must not count the backoff). Reads `ctx.state`
+ * only after a retry (attempt > 1), so timing a message that succeeds first time allocates nothing.
+ */
+export function retryBackoffMs(ctx: MessageContext): number {
+  return ctx.attempt === 1 ? 0 : ((ctx.state.get(RETRY_BACKOFF_MS) as number | undefined) ?? 0);
+}
+
 /**
  * Retries the rest of the chain with exponential backoff and jitter, up to `maxAttempts`.
  * `ctx.attempt` counts attempts. The wait holds only this message's lane (the consumer keeps
@@ -41,9 +53,12 @@ export function retry(options: RetryOptions = {}): MiddlewareFn {
         }
         const delayMs = backoffDelay(attemptsHere, options);
         options.onRetry?.(ctx, error, delayMs);
+        const sleptFrom = performance.now();
         await sleep(delayMs, ctx.signal).catch(() => {
           throw error; // aborted while waiting: give the message back with its own error
         });
+        // Recorded only for a wait that led to another attempt, so a total > 0 implies attempt > 1.
+        ctx.state.set(RETRY_BACKOFF_MS, retryBackoffMs(ctx) + (performance.now() - sleptFrom));
         ctx.attempt += 1;
         ctx.outcome = undefined;
       }
