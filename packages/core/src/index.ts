@@ -1,5 +1,11 @@
 import 'reflect-metadata';
 
+export {
+  HandlerHarness,
+  type HandlerHarnessOptions,
+  type HarnessMessage,
+  type HarnessResult,
+} from './app/handler-harness.js';
 export { TributaryApp, type TributaryAppConfig } from './app/tributary-app.js';
 export type { GroupOptions, Ordering } from './config/schema.js';
 export type { CommitFailureReason } from './connection/error-codes.js';

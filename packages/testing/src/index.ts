@@ -1,6 +1,11 @@
+export { CapturingProducer, type ProducedRecord } from './capturing-producer.js';
+export type { InputMessage } from './input-message.js';
+export { captureLogs, type LogLine } from './log-capture.js';
 export { committedOffsets, endOffsets, partitionCount, withConsumer } from './offsets.js';
 export { type ProduceOptions, produceMessages, type TestMessage } from './produce.js';
 export { readTopic } from './read-topic.js';
 export { startTestRedis, type TestRedis } from './redis.js';
+export { type DeadLetter, type HandledMessage, startTestApp, type TestApp, type TestAppOptions } from './test-app.js';
+export { type HandlerTestResult, type MessageRun, type TestHandlerOptions, testHandler } from './test-handler.js';
 export { startTestKafka, type TestKafka } from './test-kafka.js';
 export { uniqueName, type WaitOptions, waitUntil } from './wait-until.js';

@@ -4,13 +4,15 @@ import { waitUntil } from './wait-until.js';
 
 /**
  * Reads a topic from the beginning by direct assignment (no group, nothing committed) until
- * `expected` messages arrived, and returns them. Times out with a message saying how many came.
+ * `expected` messages arrived (of those `accept` keeps, when given), and returns them. Times out
+ * with a message saying how many came.
  */
 export async function readTopic(
   bootstrapServers: string,
   topic: string,
   expected: number,
   timeoutMs = 30_000,
+  accept: (message: Message) => boolean = () => true,
 ): Promise<Message[]> {
   // The topic may not exist yet (a DLQ is created by its first write): wait for it.
   const partitions = await waitUntil(() => partitionCount(bootstrapServers, topic), {
@@ -42,7 +44,7 @@ export async function readTopic(
       const batch = await new Promise<Message[]>((resolve, reject) =>
         consumer.consume(1000, (err, batch) => (err ? reject(err) : resolve(batch))),
       );
-      messages.push(...batch);
+      messages.push(...batch.filter(accept));
     }
     return messages;
   } finally {

@@ -1,0 +1,193 @@
+import type { Logger } from 'pino';
+import { type DependencyContainer, container as rootContainer } from 'tsyringe';
+import { decodeValue } from '../decode.js';
+import { TributaryConfigError } from '../errors.js';
+import type { Headers, Message, MessageContext, MessageOutcome } from '../message.js';
+import { compose, type MiddlewareFn, type MiddlewareLike, resolveMiddleware } from '../middleware/middleware.js';
+import type { GroupDefinition, HandlerDefinition } from '../model/definitions.js';
+import { scanHandlers } from './scan.js';
+
+/** A message as the broker would deliver it: bytes, not yet decoded. */
+export interface HarnessMessage {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Headers;
+  timestamp: number;
+}
+
+/**
+ * How a message ended. `failed`: an error escaped the whole chain — a running app never commits
+ * past such a message, it holds the lane and retries it with backoff (see `execute` in
+ * pipeline/executor.ts); the harness reports it once instead.
+ */
+export interface HarnessResult {
+  handler: string;
+  outcome: MessageOutcome | 'failed';
+  error?: unknown;
+  /** `ctx.attempt` when the chain settled (the retry middleware counts it up). */
+  attempts: number;
+}
+
+export interface HandlerHarnessOptions {
+  /** One class decorated with `@ConsumerGroup`, as passed to `TributaryApp.create({ handlers })`. */
+  handler: Function;
+  /** App-wide middleware, as `TributaryApp.create({ middleware })`. */
+  middleware?: MiddlewareLike[];
+  /** Resolves the handler and middleware classes. Default: a child of tsyringe's root container. */
+  container?: DependencyContainer;
+  logger: Logger;
+}
+
+/**
+ * Runs a handler class's middleware chains without a broker, for unit tests (`testHandler` in
+ * @tributary/testing builds on it). Built from the same parts as a running app — `scanHandlers`
+ * for the decorators, `resolveMiddleware` and `compose` for app → group → `@UseMiddleware` →
+ * method, `decodeValue` for the handler's decoder and schema — and like `GroupConsumer` it
+ * composes each handler's chain once. What it leaves out: lanes, commits, rebalances and hooks,
+ * and the core's own retry of a failed message.
+ */
+export class HandlerHarness {
+  private readonly chains = new Map<string, (ctx: MessageContext) => Promise<void>>();
+
+  private constructor(
+    private readonly group: GroupDefinition,
+    private readonly logger: Logger,
+    appMiddleware: MiddlewareFn[],
+    container: DependencyContainer,
+  ) {
+    // The same order as GroupConsumer's chains: app, then group, then the handler's own.
+    const groupMiddleware = resolveMiddleware(
+      group.options.middleware ?? [],
+      container,
+      `@ConsumerGroup(${group.groupId}).middleware`,
+    );
+    for (const handler of new Set(group.handlersByTopic.values())) {
+      const own = resolveMiddleware(handler.middleware, container, `@UseMiddleware on ${handler.name}`);
+      const chain = compose([...appMiddleware, ...groupMiddleware, ...own], (c) => handler.invoke(c.message, c));
+      this.chains.set(handler.name, chain);
+    }
+  }
+
+  /** Validates the class like `TributaryApp.create` does: a mistake throws the same typed error. */
+  static create(options: HandlerHarnessOptions): HandlerHarness {
+    const container = options.container ?? rootContainer.createChildContainer();
+    const [group] = scanHandlers([options.handler], container);
+    const appMiddleware = resolveMiddleware(options.middleware ?? [], container, 'middleware');
+    return new HandlerHarness(group as GroupDefinition, options.logger, appMiddleware, container);
+  }
+
+  get groupId(): string {
+    return this.group.groupId;
+  }
+
+  /** The topics the class consumes, in the order of its `@Consume` decorators. */
+  get topics(): string[] {
+    return [...this.group.handlersByTopic.keys()];
+  }
+
+  /** Runs one message through its handler's chain until it settles. */
+  async run(message: HarnessMessage, signal: AbortSignal = new AbortController().signal): Promise<HarnessResult> {
+    const handler = this.group.handlersByTopic.get(message.topic);
+    if (!handler) {
+      throw new TributaryConfigError(
+        'topic',
+        `${message.topic} has no @Consume handler in group "${this.groupId}" (topics: ${this.topics.join(', ')})`,
+      );
+    }
+    const ctx = new HarnessContext(
+      this.groupId,
+      handler.name,
+      new DecodingMessage(message, handler),
+      signal,
+      this.logger,
+    );
+    try {
+      await (this.chains.get(handler.name) as (ctx: MessageContext) => Promise<void>)(ctx);
+      return { handler: handler.name, outcome: ctx.outcome ?? 'done', attempts: ctx.attempt };
+    } catch (error) {
+      return { handler: handler.name, outcome: 'failed', error, attempts: ctx.attempt };
+    }
+  }
+}
+
+/** Decodes on first read of `value`, once; a failure throws there, inside the chain, as in the pipeline. */
+class DecodingMessage implements Message {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly rawKey: Buffer | null;
+  readonly rawValue: Buffer | null;
+  readonly headers: Headers;
+  readonly timestamp: number;
+  private decoded?: { value: unknown } | { error: unknown };
+
+  constructor(
+    raw: HarnessMessage,
+    private readonly handler: HandlerDefinition,
+  ) {
+    this.topic = raw.topic;
+    this.partition = raw.partition;
+    this.offset = raw.offset;
+    this.rawKey = raw.key;
+    this.rawValue = raw.value;
+    this.headers = raw.headers;
+    this.timestamp = raw.timestamp;
+  }
+
+  get key(): string | null {
+    return this.rawKey === null ? null : this.rawKey.toString('utf8');
+  }
+
+  get size(): number {
+    return this.rawValue?.length ?? 0;
+  }
+
+  get value(): unknown {
+    this.decoded ??= this.decode();
+    if ('error' in this.decoded) throw this.decoded.error;
+    return this.decoded.value;
+  }
+
+  private decode(): { value: unknown } | { error: unknown } {
+    try {
+      return { value: decodeValue(this.handler.decoder, this.handler.schema, this.rawValue, this) };
+    } catch (error) {
+      return { error };
+    }
+  }
+}
+
+/** `ctx` as the executor builds it: the logger carries the message's coordinates. */
+class HarnessContext implements MessageContext {
+  attempt = 1;
+  outcome?: MessageOutcome;
+  readonly state = new Map<string | symbol, unknown>();
+  private childLogger?: Logger;
+
+  constructor(
+    readonly groupId: string,
+    readonly handler: string,
+    readonly message: Message,
+    readonly signal: AbortSignal,
+    private readonly parentLogger: Logger,
+  ) {}
+
+  get logger(): Logger {
+    this.childLogger ??= this.parentLogger.child({
+      group: this.groupId,
+      handler: this.handler,
+      topic: this.message.topic,
+      partition: this.message.partition,
+      offset: this.message.offset,
+      key: this.message.key,
+      attempt: this.attempt,
+    });
+    return this.childLogger;
+  }
+  set logger(logger: Logger) {
+    this.childLogger = logger;
+  }
+}
