@@ -25,6 +25,43 @@ export class HandlerRegistrationError extends TributaryError {
   }
 }
 
+/**
+ * Subscribed topics the cluster does not have (or does not let this client describe), found when
+ * the group starts. `suggestions` maps a missing topic to an existing one it probably misspells.
+ */
+export class MissingTopicsError extends TributaryError {
+  override name = 'MissingTopicsError';
+  constructor(
+    readonly groupId: string,
+    readonly topics: string[],
+    readonly suggestions: Record<string, string> = {},
+  ) {
+    const named = topics.map((t) => (suggestions[t] ? `"${t}" (did you mean "${suggestions[t]}"?)` : `"${t}"`));
+    super(
+      `consumer group "${groupId}": subscribed topic${topics.length === 1 ? '' : 's'} ${named.join(', ')} ` +
+        `not found on the cluster. Create ${topics.length === 1 ? 'it' : 'them'}, fix the @Consume topic, ` +
+        `or set the group option missingTopics: 'wait' to wait for ${topics.length === 1 ? 'it' : 'them'}`,
+    );
+  }
+}
+
+/** The consumer could not reach the cluster at start. `lastClientError` is librdkafka's last word. */
+export class KafkaConnectionError extends TributaryError {
+  override name = 'KafkaConnectionError';
+  constructor(
+    readonly brokers: string,
+    readonly groupId: string,
+    readonly waitedMs: number,
+    readonly reason: string,
+    readonly lastClientError?: string,
+  ) {
+    super(
+      `consumer group "${groupId}": cannot connect to Kafka at ${brokers} within ${Math.round(waitedMs / 1000)} s: ` +
+        `${reason}${lastClientError && lastClientError !== reason ? ` (last client error: ${lastClientError})` : ''}`,
+    );
+  }
+}
+
 export interface MessageCoordinates {
   topic: string;
   partition: number;

@@ -7,7 +7,7 @@ export type CommitKind = 'periodic' | 'revoke' | 'shutdown';
 
 /**
  * Instrumentation events (as KafkaJS does it): metrics, logging and dashboards attach here and
- * never edit the loop. Every payload carries the group id.
+ * never edit the loop. Every payload carries the group id, except the app's own `stopping`.
  */
 export interface TributaryEvents {
   'partitions.assigned': [{ groupId: string; partitions: TopicPartition[] }];
@@ -74,4 +74,10 @@ export interface TributaryEvents {
   'group.started': [{ groupId: string }];
   /** `uncommitted`: what the final commit could not land (redelivered to the next owner). */
   'group.stopped': [{ groupId: string; uncommitted: CommitOffset[] }];
+  /**
+   * The app is shutting down: every group has stopped, the `onShutdown` hooks run next, then the
+   * container is disposed (and, after a signal, the process exits). Listeners run synchronously;
+   * async work belongs in `onShutdown`, which is awaited. `signal`: the signal that stopped it.
+   */
+  stopping: [{ signal?: NodeJS.Signals }];
 }

@@ -6,6 +6,7 @@ export {
   type HarnessMessage,
   type HarnessResult,
 } from './app/handler-harness.js';
+export type { ShutdownHook } from './app/shutdown.js';
 export { TributaryApp, type TributaryAppConfig } from './app/tributary-app.js';
 export type { GroupOptions, Ordering } from './config/schema.js';
 export type { CommitFailureReason } from './connection/error-codes.js';
@@ -22,6 +23,8 @@ export {
   DeserializationError,
   HandlerError,
   HandlerRegistrationError,
+  KafkaConnectionError,
+  MissingTopicsError,
   TributaryConfigError,
   TributaryError,
 } from './errors.js';

@@ -19,8 +19,10 @@ export interface HealthServer {
 
 /**
  * Per-instance HTTP endpoint: `/metrics` (Prometheus text), `/health/live` (the process answers),
- * `/health/ready` (running, joined — at least one assignment seen — and every group's poll loop
- * polled recently). Ready also reports the owned partitions, which the demo and dashboard show.
+ * `/health/ready` (running, every subscribed topic exists, joined — at least one assignment seen —
+ * and every group's poll loop polled recently). When not ready, `reason` says why, naming the
+ * group and, for a group waiting for topics (`missingTopics: 'wait'`), the topics. Ready also
+ * reports the owned partitions, which the demo and dashboard show.
  */
 export async function startHealthServer(
   app: Pick<TributaryApp, 'events' | 'stats' | 'status'>,
@@ -36,12 +38,24 @@ export async function startHealthServer(
       group: s.groupId,
       joined: joined.has(s.groupId),
       stuck: s.lastPollAt === 0 || now - s.lastPollAt > stuckAfterMs,
+      missingTopics: s.missingTopics,
       assigned: s.assigned.map((p) => `${p.topic}/${p.partition}`),
       inMemory: s.inMemory,
       paused: s.paused.length,
     }));
-    const ready = app.status === 'running' && groups.every((g) => g.joined && !g.stuck);
-    return { ready, status: app.status, groups, ...options.info };
+    const reasons = [
+      ...(app.status === 'running' ? [] : [`the app is ${app.status}`]),
+      ...groups.flatMap((g) => {
+        if (g.missingTopics.length > 0) {
+          return [`group ${g.group}: waiting for missing topics ${g.missingTopics.join(', ')}`];
+        }
+        if (!g.joined) return [`group ${g.group}: no partitions assigned yet`];
+        if (g.stuck) return [`group ${g.group}: the poll loop has not polled for over ${stuckAfterMs / 1000} s`];
+        return [];
+      }),
+    ];
+    const ready = reasons.length === 0;
+    return { ready, status: app.status, ...(ready ? {} : { reason: reasons.join('; ') }), groups, ...options.info };
   };
   const server = createServer(async (req, res) => {
     const url = (req.url ?? '/').split('?')[0];

@@ -31,6 +31,24 @@ test('an unknown app option names the key', async () => {
   await rejectsWith(create({ concurency: 3 }), TributaryConfigError, /concurency.*unknown option/);
 });
 
+test('a misspelt group option suggests the option it most likely means', async () => {
+  await rejectsWith(
+    create({ groups: { 'bootstrap-errors': { concurency: 4 } } }),
+    TributaryConfigError,
+    /groups\.bootstrap-errors\.concurency: unknown option, did you mean `concurrency`\?/,
+  );
+  @ConsumerGroup('typo-suggest', { comitIntervalMs: 100 } as never)
+  class Typo {
+    @Consume('t')
+    async on() {}
+  }
+  await rejectsWith(
+    create({ handlers: [Typo] }),
+    TributaryConfigError,
+    /comitIntervalMs.*did you mean `commitIntervalMs`\?/,
+  );
+});
+
 test('a misspelt or invalid librdkafka property fails at bootstrap naming the property', async () => {
   await rejectsWith(
     create({ rdkafka: { 'fetch.max.byts': 1024 } }),

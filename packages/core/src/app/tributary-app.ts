@@ -12,33 +12,47 @@ import { createLogger, redactConfig } from '../logger.js';
 import { type MiddlewareLike, resolveMiddleware } from '../middleware/middleware.js';
 import { GroupConsumer, type GroupStats } from '../runtime/group-consumer.js';
 import { scanHandlers } from './scan.js';
+import { runShutdown, type ShutdownHook } from './shutdown.js';
 
 /** `TributaryApp.create` options; the schema validates them, these types guide the editor. */
-export type TributaryAppConfig = Omit<AppConfigInput, 'handlers' | 'middleware' | 'container' | 'logger'> & {
+export type TributaryAppConfig = Omit<
+  AppConfigInput,
+  'handlers' | 'middleware' | 'container' | 'logger' | 'onShutdown'
+> & {
   /** Classes decorated with `@ConsumerGroup`. */
   handlers: Function[];
   middleware?: MiddlewareLike[];
+  /** Handlers and middleware are resolved from a child of this container (default: tsyringe's root). */
   container?: DependencyContainer;
   logger?: Logger | LoggerOptions;
+  /** Awaited in order after every group stopped, before the process exits; bounded by `shutdownTimeoutMs`. */
+  onShutdown?: ShutdownHook | ShutdownHook[];
 };
+
+interface AppSettings {
+  container: DependencyContainer;
+  shutdownTimeoutMs: number;
+  handleSignals: boolean;
+  onShutdown: ShutdownHook[];
+}
 
 /**
  * The application: one Kafka consumer per consumer group found on the handler classes.
- * `create` validates everything (config, decorators, DI) and fails fast; `start` connects;
- * `stop` drains, commits and leaves. SIGTERM/SIGINT stop it once, gracefully.
+ * `create` validates everything (config, decorators, DI) and fails fast; `start` connects and
+ * checks the subscribed topics exist; `stop` drains, commits and leaves, then runs the shutdown
+ * hooks and disposes the app's container. SIGTERM/SIGINT stop it once, gracefully, then exit.
  */
 export class TributaryApp {
   readonly events = new EventEmitter<TributaryEvents>();
   private readonly groups: GroupConsumer[];
   private state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped' = 'created';
-  private stopPromise?: Promise<void>;
+  private stopPromise?: Promise<boolean>;
   private readonly signalHandler = (signal: NodeJS.Signals) => this.onSignal(signal);
 
   private constructor(
     groups: (events: EventEmitter<TributaryEvents>) => GroupConsumer[],
     readonly logger: Logger,
-    private readonly shutdownTimeoutMs: number,
-    private readonly handleSignals: boolean,
+    private readonly settings: AppSettings,
   ) {
     // Listeners may be many (metrics, logging, dashboards, tests): no leak warning for them.
     this.events.setMaxListeners(0);
@@ -55,7 +69,10 @@ export class TributaryApp {
     for (const [groupId, overrides] of Object.entries(parsed.groups ?? {})) {
       validateConfig(groupOptionsSchema, overrides, `groups.${groupId}`);
     }
-    const container: DependencyContainer = parsed.container ?? rootContainer;
+    // A child the app owns: stop() disposes what it constructed, and the caller's container stays usable.
+    const container: DependencyContainer = (
+      (parsed.container as DependencyContainer | undefined) ?? rootContainer
+    ).createChildContainer();
     const logger = createLogger(parsed.logger, parsed.logPayloads);
     const definitions = scanHandlers(parsed.handlers, container);
     const unknownOverrides = Object.keys(parsed.groups ?? {}).filter(
@@ -94,13 +111,18 @@ export class TributaryApp {
           logger: groupLogger,
         });
       });
-    return new TributaryApp(build, logger, parsed.shutdownTimeoutMs ?? 30_000, parsed.handleSignals ?? true);
+    return new TributaryApp(build, logger, {
+      container,
+      shutdownTimeoutMs: parsed.shutdownTimeoutMs ?? 30_000,
+      handleSignals: parsed.handleSignals ?? true,
+      onShutdown: [parsed.onShutdown ?? []].flat() as ShutdownHook[],
+    });
   }
 
   async start(): Promise<void> {
     if (this.state !== 'created') throw new Error(`TributaryApp.start() called when ${this.state}`);
     this.state = 'starting';
-    if (this.handleSignals) {
+    if (this.settings.handleSignals) {
       process.once('SIGTERM', this.signalHandler);
       process.once('SIGINT', this.signalHandler);
     }
@@ -114,23 +136,42 @@ export class TributaryApp {
     this.logger.info({ groups: this.groups.map((g) => g.groupId) }, 'tributary started');
   }
 
-  /** Stops every group gracefully; safe to call more than once (later calls await the first). */
+  /**
+   * Stops every group gracefully, then emits `stopping`, awaits the `onShutdown` hooks and
+   * disposes the app's container (those two within `shutdownTimeoutMs`). Safe to call more than
+   * once (later calls await the first).
+   */
   stop(): Promise<void> {
+    return this.shutdown().then(() => undefined);
+  }
+
+  /** Resolves `false` when a shutdown hook or the container's disposal failed or ran out of time. */
+  private shutdown(signal?: NodeJS.Signals): Promise<boolean> {
     this.stopPromise ??= (async () => {
       this.state = 'stopping';
       process.off('SIGTERM', this.signalHandler);
       process.off('SIGINT', this.signalHandler);
-      await Promise.all(this.groups.map((g) => g.stop(this.shutdownTimeoutMs)));
+      const { shutdownTimeoutMs, onShutdown, container } = this.settings;
+      // The hooks run even when a group failed to stop: they release what the app holds.
+      const groupsStopped = Promise.all(this.groups.map((g) => g.stop(shutdownTimeoutMs)));
+      const groupsError = await groupsStopped.then(
+        () => undefined,
+        (err: unknown) => ({ err }),
+      );
+      this.events.emit('stopping', { signal });
+      const clean = await runShutdown(onShutdown, container, shutdownTimeoutMs, this.logger);
       this.state = 'stopped';
       this.logger.info('tributary stopped');
+      if (groupsError) throw groupsError.err;
+      return clean;
     })();
     return this.stopPromise;
   }
 
   private onSignal(signal: NodeJS.Signals): void {
     this.logger.info({ signal }, 'signal received: stopping gracefully');
-    this.stop().then(
-      () => process.exit(0),
+    this.shutdown(signal).then(
+      (clean) => process.exit(clean ? 0 : 1),
       (err) => {
         this.logger.error({ err }, 'graceful stop failed');
         process.exit(1);

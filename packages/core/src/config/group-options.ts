@@ -18,6 +18,7 @@ export interface ResolvedGroupOptions {
   fromBeginning: boolean;
   retryBackoffMs: { initial: number; max: number };
   rdkafka: Record<string, string | number | boolean>;
+  missingTopics: 'fail' | 'wait';
 }
 
 export function resolveGroupOptions(options: GroupOptions): ResolvedGroupOptions {

@@ -40,6 +40,11 @@ export const groupOptionsSchema = z.strictObject({
   /** librdkafka properties passed through unchanged. */
   rdkafka: rdkafkaSchema.optional(),
   middleware: z.array(z.any()).optional(),
+  /**
+   * A subscribed topic the cluster does not have at start: `fail` (start() rejects naming it) or
+   * `wait` (consume the topics that exist, keep checking, and consume the others once they do).
+   */
+  missingTopics: z.enum(['fail', 'wait']).optional(),
 });
 export type GroupOptions = z.infer<typeof groupOptionsSchema>;
 
@@ -56,6 +61,7 @@ export const groupDefaults = {
   maxPollIntervalMs: 300_000,
   fromBeginning: true,
   retryBackoffMs: { initial: 200, max: 30_000 },
+  missingTopics: 'fail' as const,
 };
 
 export const appConfigSchema = z.strictObject({
@@ -76,6 +82,10 @@ export const appConfigSchema = z.strictObject({
   /** librdkafka properties for every consumer (group `rdkafka` wins). */
   rdkafka: rdkafkaSchema.optional(),
   shutdownTimeoutMs: positiveInt.optional(),
+  /** Awaited, in order, after every group stopped and before the process exits (e.g. close a producer). */
+  onShutdown: z
+    .union([functionSchema('a shutdown function'), z.array(functionSchema('a shutdown function'))])
+    .optional(),
   /** Stop gracefully on SIGTERM/SIGINT (default true). */
   handleSignals: z.boolean().optional(),
   /** A tag for logs and metrics (e.g. the instance name). */

@@ -7,7 +7,7 @@
 
 import { EventEmitter } from 'node:events';
 import { KafkaConsumer, type LibrdKafkaError, type Message as RawMessage } from '@confluentinc/kafka-javascript';
-import { TributaryConfigError } from '../errors.js';
+import { KafkaConnectionError, TributaryConfigError } from '../errors.js';
 import type { CommitOffset, TopicPartition } from '../model/topic-partition.js';
 import { type OffsetReset, offsetResetOf } from './client-log.js';
 import { CommitChannel, type CommitReply } from './commit-channel.js';
@@ -53,10 +53,22 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
   private readonly commits: CommitChannel;
   /** KIP-848 (`group.protocol: consumer`): every rebalance is incremental, whatever librdkafka reports. */
   private readonly alwaysIncremental: boolean;
+  private readonly brokers: string;
+  private readonly groupId: string;
+  /**
+   * librdkafka's last error, for a failed connect to report besides its own reason: preferably
+   * from its error log lines, which arrive as they happen and name the broker and the cause
+   * (`Connect to ipv4#10.0.0.1:9092 failed: Connection refused`). `event.error`s only say
+   * `broker transport failure`, and the binding queues them until the consumer is polled or closed.
+   */
+  private lastLogError?: string;
+  private lastEventError?: string;
 
   constructor(config: RdkafkaConfig, topicConfig: RdkafkaConfig) {
     super();
     this.alwaysIncremental = config['group.protocol'] === 'consumer';
+    this.brokers = String(config['bootstrap.servers']);
+    this.groupId = String(config['group.id']);
     try {
       this.consumer = new KafkaConsumer(
         {
@@ -75,7 +87,10 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
       throw asConfigError(err as Error);
     }
     this.commits = new CommitChannel((offsets) => this.consumer.commit(offsets));
-    this.consumer.on('event.error', (err) => this.emit('error', Object.assign(new Error(err.message), err)));
+    this.consumer.on('event.error', (err) => {
+      this.lastEventError = err.message;
+      this.emit('error', Object.assign(new Error(err.message), err));
+    });
     this.consumer.on('event.log', (log) => this.onLog(log));
     this.consumer.on('event.stats', (stats) => {
       try {
@@ -102,13 +117,47 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
   private onLog(log: { severity: number; fac: string; message: string }): void {
     const reset = offsetResetOf(log.message);
     if (reset && reset !== 'first-start') this.emit('offset-reset', reset);
-    else if (!reset && log.severity <= 3) this.emit('client-error-log', { fac: log.fac, message: log.message });
+    else if (!reset && log.severity <= 3) {
+      // "[thrd:10.0.0.1:9092/bootstrap]: 10.0.0.1:9092/bootstrap: Connect to …": the thread adds nothing.
+      this.lastLogError = log.message.replace(/^\[thrd:[^\]]*\]:\s*/, '');
+      this.emit('client-error-log', { fac: log.fac, message: log.message });
+    }
   }
 
+  /** Connects and fetches the cluster's metadata; the error names the brokers and librdkafka's last error. */
   connect(timeoutMs = 30_000): Promise<void> {
+    const started = performance.now();
     return new Promise((resolve, reject) =>
       this.consumer.connect({ timeout: timeoutMs }, (err) =>
-        err ? reject(new Error(`cannot connect to Kafka: ${err.message}`)) : resolve(),
+        err
+          ? reject(
+              new KafkaConnectionError(
+                this.brokers,
+                this.groupId,
+                performance.now() - started,
+                err.message,
+                this.lastError,
+              ),
+            )
+          : resolve(),
+      ),
+    );
+  }
+
+  /** What librdkafka last reported as an error (e.g. why a broker cannot be reached). */
+  get lastError(): string | undefined {
+    return this.lastLogError ?? this.lastEventError;
+  }
+
+  /**
+   * Partition count of every topic the cluster lists (Metadata for all topics, on a worker
+   * thread). Asking for all topics rather than by name is what guarantees this never creates a
+   * topic: brokers auto-create only topics a request names (the embedded broker too).
+   */
+  topicPartitionCounts(timeoutMs = 10_000): Promise<Map<string, number>> {
+    return new Promise((resolve, reject) =>
+      this.consumer.getMetadata({ allTopics: true, timeout: timeoutMs }, (err, metadata) =>
+        err ? reject(err) : resolve(new Map(metadata.topics.map((t) => [t.name, t.partitions.length] as const))),
       ),
     );
   }

@@ -4,6 +4,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { ResolvedGroupOptions } from '../config/group-options.js';
 import { consumerConfig } from '../connection/consumer-config.js';
 import { ConsumerConnection } from '../connection/consumer-connection.js';
+import { MissingTopicsError, TributaryError } from '../errors.js';
 import type { TributaryEvents } from '../events.js';
 import type { MessageContext } from '../message.js';
 import { compose, type MiddlewareFn, resolveMiddleware } from '../middleware/middleware.js';
@@ -13,6 +14,9 @@ import { Committer } from '../offsets/committer.js';
 import { Assignment } from '../partitions/assignment.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { Rebalancer } from '../rebalance/rebalancer.js';
+import { ClientErrorLog } from './client-error-log.js';
+import { connectWithProgress } from './connect-progress.js';
+import { checkTopics, type TopicCheck, TopicWaiter } from './missing-topics.js';
 
 /** How long `consume(n)` waits for the first message of a batch. */
 const CONSUME_TIMEOUT_MS = 100;
@@ -45,6 +49,8 @@ export interface GroupStats {
   lastPollAt: number;
   assigned: TopicPartition[];
   paused: TopicPartition[];
+  /** Subscribed topics the cluster does not have (yet): only ever non-empty with `missingTopics: 'wait'`. */
+  missingTopics: string[];
 }
 
 /**
@@ -62,7 +68,10 @@ export class GroupConsumer {
   private readonly rebalancer: Rebalancer;
   private readonly counts = { processed: 0, failures: 0, offsetResets: 0 };
   private stopping = false;
+  private starting?: Promise<void>;
   private pipelineDone?: Promise<void>;
+  private waiter?: TopicWaiter;
+  private readonly clientErrors: ClientErrorLog;
 
   constructor(
     private readonly definition: GroupDefinition,
@@ -71,6 +80,7 @@ export class GroupConsumer {
   ) {
     this.groupId = definition.groupId;
     this.logger = ctx.logger.child({ group: this.groupId });
+    this.clientErrors = new ClientErrorLog(this.logger);
     const config = consumerConfig(
       this.groupId,
       ctx.brokers,
@@ -140,10 +150,10 @@ export class GroupConsumer {
     const { events } = this.ctx;
     this.connection.on('rebalance', (event) => this.rebalancer.enqueue(event));
     this.connection.on('error', (error) => {
-      this.logger.warn({ err: error }, 'kafka client error');
+      this.clientErrors.error(error);
       events.emit('group.error', { groupId: this.groupId, error });
     });
-    this.connection.on('client-error-log', ({ fac, message }) => this.logger.error({ fac }, message));
+    this.connection.on('client-error-log', ({ fac, message }) => this.clientErrors.logLine(fac, message));
     this.connection.on('offset-reset', (reset) => {
       // Skipped data must never be silent: log it, count it, emit it.
       this.counts.offsetResets += 1;
@@ -158,15 +168,54 @@ export class GroupConsumer {
     events.on('message.failed', (e) => e.groupId === this.groupId && this.counts.failures++);
   }
 
-  async start(): Promise<void> {
-    await this.connection.connect();
-    this.connection.subscribe([...this.definition.handlersByTopic.keys()], CONSUME_TIMEOUT_MS);
+  /**
+   * Connects, checks the subscription against the cluster's topics, subscribes and starts the
+   * pipeline. A missing topic rejects (`missingTopics: 'fail'`), or is waited for (`'wait'`).
+   */
+  start(): Promise<void> {
+    this.starting ??= this.connectAndSubscribe();
+    return this.starting;
+  }
+
+  private async connectAndSubscribe(): Promise<void> {
+    this.clientErrors.connecting = true;
+    await connectWithProgress(this.connection, this.ctx.brokers, this.logger, () => this.clientErrors.counted);
+    this.clientErrors.connecting = false;
+    if (this.stopping) return;
+    const check = await this.checkSubscription();
+    if (this.stopping) return;
+    if (check.present.length > 0) this.connection.subscribe(check.present, CONSUME_TIMEOUT_MS);
     this.committer.start();
     this.pipelineDone = this.pipeline.run().catch((err) => {
       this.logger.error({ err }, 'consumer pipeline failed');
       this.ctx.events.emit('group.error', { groupId: this.groupId, error: err as Error });
     });
+    if (check.missing.length > 0) {
+      this.waiter = new TopicWaiter({
+        lookup: this.connection,
+        subscribed: [...this.definition.handlersByTopic.keys()],
+        logger: this.logger,
+        onPresent: (present) => this.connection.subscribe(present, CONSUME_TIMEOUT_MS),
+      });
+      this.waiter.begin(check);
+    }
     this.ctx.events.emit('group.started', { groupId: this.groupId });
+  }
+
+  private async checkSubscription(): Promise<TopicCheck> {
+    let check: TopicCheck;
+    try {
+      check = await checkTopics(this.connection, [...this.definition.handlersByTopic.keys()]);
+    } catch (err) {
+      throw new TributaryError(
+        `consumer group "${this.groupId}": cannot list the cluster's topics: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    if (check.missing.length > 0 && this.options.missingTopics === 'fail') {
+      throw new MissingTopicsError(this.groupId, check.missing, check.suggestions);
+    }
+    return check;
   }
 
   private async runHooks(kind: HookKind, partitions: TopicPartition[]): Promise<void> {
@@ -190,6 +239,9 @@ export class GroupConsumer {
     if (this.stopping) return;
     this.stopping = true;
     const deadline = performance.now() + timeoutMs;
+    this.waiter?.stop();
+    // A start still connecting sees `stopping` and goes no further; the client is closed below.
+    await this.starting?.catch(() => {});
     const uncommitted = await this.rebalancer.stop(timeoutMs);
     if (uncommitted.length > 0) {
       this.logger.warn(
@@ -207,6 +259,7 @@ export class GroupConsumer {
         'the consumer did not close in time (coordinator unreachable?)',
       );
     }
+    this.clientErrors.flush();
     this.ctx.events.emit('group.stopped', { groupId: this.groupId, uncommitted });
   }
 
@@ -225,6 +278,7 @@ export class GroupConsumer {
       lastPollAt: counters.lastPollAt,
       assigned: owned.map((p) => p.tp),
       paused: owned.filter((p) => p.paused).map((p) => p.tp),
+      missingTopics: [...(this.waiter?.missing ?? [])],
     };
   }
 
