@@ -105,3 +105,37 @@ test('middleware runs app → group → handler, around the handler; a short-cir
   ]);
   assert.equal(trace.filter((t) => t.startsWith('handle ')).length, 2, 'the handler ran for even messages only');
 });
+
+test('groups[id].middleware in TributaryApp.create replaces the decorator’s group middleware', async () => {
+  const topic = uniqueName('override');
+  const group = uniqueName('g');
+  await kafka.createTopic({ name: topic, partitions: 1 });
+  await produceMessages(kafka.bootstrapServers, topic, 1, { message: () => ({ key: null, value: '{"n":0}' }) });
+  const trace: string[] = [];
+  const mark = (name: string) => async (_ctx: MessageContext, next: Next) => {
+    trace.push(name);
+    await next();
+  };
+
+  @ConsumerGroup(group, { middleware: [mark('decorator')] })
+  class Handler {
+    @Consume(topic)
+    async on() {
+      trace.push('handle');
+    }
+  }
+  const app = await TributaryApp.create({
+    brokers: kafka.bootstrapServers,
+    handlers: [Handler],
+    groups: { [group]: { middleware: [mark('override')] } },
+    handleSignals: false,
+    logger: { level: 'fatal' },
+  });
+  await app.start();
+  try {
+    await waitUntil(() => trace.includes('handle'), { message: 'handled' });
+  } finally {
+    await app.stop();
+  }
+  assert.deepEqual(trace, ['override', 'handle']);
+});

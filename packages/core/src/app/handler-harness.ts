@@ -3,7 +3,8 @@ import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import { decodeValue } from '../decode.js';
 import { TributaryConfigError } from '../errors.js';
 import type { Headers, Message, MessageContext, MessageOutcome } from '../message.js';
-import { compose, type MiddlewareFn, type MiddlewareLike, resolveMiddleware } from '../middleware/middleware.js';
+import { composeHandlerChains } from '../middleware/handler-chains.js';
+import { type MiddlewareFn, type MiddlewareLike, resolveMiddleware } from '../middleware/middleware.js';
 import type { GroupDefinition, HandlerDefinition } from '../model/definitions.js';
 import { scanHandlers } from './scan.js';
 
@@ -50,7 +51,7 @@ export interface HandlerHarnessOptions {
  * and the core's own retry of a failed message.
  */
 export class HandlerHarness {
-  private readonly chains = new Map<string, (ctx: MessageContext) => Promise<void>>();
+  private readonly chains: Map<string, (ctx: MessageContext) => Promise<void>>;
 
   private constructor(
     private readonly group: GroupDefinition,
@@ -58,17 +59,7 @@ export class HandlerHarness {
     appMiddleware: MiddlewareFn[],
     container: DependencyContainer,
   ) {
-    // The same order as GroupConsumer's chains: app, then group, then the handler's own.
-    const groupMiddleware = resolveMiddleware(
-      group.options.middleware ?? [],
-      container,
-      `@ConsumerGroup(${group.groupId}).middleware`,
-    );
-    for (const handler of new Set(group.handlersByTopic.values())) {
-      const own = resolveMiddleware(handler.middleware, container, `@UseMiddleware on ${handler.name}`);
-      const chain = compose([...appMiddleware, ...groupMiddleware, ...own], (c) => handler.invoke(c.message, c));
-      this.chains.set(handler.name, chain);
-    }
+    this.chains = composeHandlerChains(group, group.options.middleware ?? [], appMiddleware, container);
   }
 
   /** Validates the class like `TributaryApp.create` does: a mistake throws the same typed error. */

@@ -19,6 +19,8 @@ export interface ResolvedGroupOptions {
   retryBackoffMs: { initial: number; max: number };
   rdkafka: Record<string, string | number | boolean>;
   missingTopics: 'fail' | 'wait';
+  /** The group's middleware: the decorator's, or a `groups[id].middleware` override. */
+  middleware: unknown[];
 }
 
 export function resolveGroupOptions(options: GroupOptions): ResolvedGroupOptions {
@@ -30,5 +32,6 @@ export function resolveGroupOptions(options: GroupOptions): ResolvedGroupOptions
     maxBufferedPerPartition: options.maxBufferedPerPartition && Math.min(maxInFlight, options.maxBufferedPerPartition),
     batchSize: Math.min(options.batchSize ?? groupDefaults.batchSize, maxInFlight),
     rdkafka: options.rdkafka ?? {},
+    middleware: options.middleware ?? [],
   };
 }

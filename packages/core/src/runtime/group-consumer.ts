@@ -7,7 +7,8 @@ import { ConsumerConnection } from '../connection/consumer-connection.js';
 import { MissingTopicsError, TributaryError } from '../errors.js';
 import type { TributaryEvents } from '../events.js';
 import type { MessageContext } from '../message.js';
-import { compose, type MiddlewareFn, resolveMiddleware } from '../middleware/middleware.js';
+import { composeHandlerChains } from '../middleware/handler-chains.js';
+import type { MiddlewareFn } from '../middleware/middleware.js';
 import type { GroupDefinition, HookKind } from '../model/definitions.js';
 import { partitionNames, type TopicPartition } from '../model/topic-partition.js';
 import { Committer } from '../offsets/committer.js';
@@ -107,7 +108,7 @@ export class GroupConsumer {
       fetch: this.connection,
       assignment: this.assignment,
       handlersByTopic: definition.handlersByTopic,
-      chains: this.composeChains(),
+      chains: composeHandlerChains(definition, options.middleware, ctx.appMiddleware, ctx.container),
       options,
       events,
       logger: this.logger,
@@ -126,24 +127,6 @@ export class GroupConsumer {
       revokeTimeoutMs: options.revokeTimeoutMs,
     });
     this.wire();
-  }
-
-  private composeChains(): Map<string, (ctx: MessageContext) => Promise<void>> {
-    const groupMiddleware = resolveMiddleware(
-      this.definition.options.middleware ?? [],
-      this.ctx.container,
-      `@ConsumerGroup(${this.groupId}).middleware`,
-    );
-    const chains = new Map<string, (ctx: MessageContext) => Promise<void>>();
-    for (const handler of new Set(this.definition.handlersByTopic.values())) {
-      const own = resolveMiddleware(handler.middleware, this.ctx.container, `@UseMiddleware on ${handler.name}`);
-      const chain = [...this.ctx.appMiddleware, ...groupMiddleware, ...own];
-      chains.set(
-        handler.name,
-        compose(chain, (c) => handler.invoke(c.message, c)),
-      );
-    }
-    return chains;
   }
 
   private wire(): void {
