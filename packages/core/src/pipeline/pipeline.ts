@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message as RawMessage } from '@confluentinc/kafka-javascript';
 import type { Logger } from 'pino';
 import { mergeMap, Subject, type Subscription } from 'rxjs';
@@ -15,6 +16,9 @@ import { laneMap } from './lane-map.js';
 import type { PipelineMessage } from './message-envelope.js';
 import { pollSource } from './poll-source.js';
 import { laneOf } from './router.js';
+
+/** How long polling pauses after a failed poll. */
+const FETCH_ERROR_PAUSE_MS = 1_000;
 
 /** What the pipeline needs from the consumer. */
 export interface FetchPort {
@@ -35,6 +39,11 @@ export interface PipelineDeps {
   logger: Logger;
   /** Called whenever nothing is left in memory (the committer commits soon then). */
   onIdle: () => void;
+  /**
+   * A poll failed with a non-fatal error (e.g. a subscribed topic deleted): the pipeline goes on
+   * polling after a short pause; the caller reports it (rate-limited).
+   */
+  onFetchError: (error: Error) => void;
   isStopping: () => boolean;
 }
 
@@ -66,10 +75,7 @@ export class Pipeline {
     const { options } = this.deps;
     return new Promise((resolve, reject) => {
       this.subscription = pollSource(
-        (n) => {
-          this.counters.lastPollAt = Date.now();
-          return this.deps.fetch.consume(n);
-        },
+        (n) => this.fetch(n),
         () => this.applyBackpressure(),
         this.deps.isStopping,
       )
@@ -88,6 +94,23 @@ export class Pipeline {
         )
         .subscribe({ error: reject, complete: () => resolve() });
     });
+  }
+
+  /**
+   * One poll. A fatal client error ends the pipeline (the group reports it); anything else — a
+   * topic deleted under the subscription, a broker error — is reported and polling goes on, so a
+   * member never turns into a zombie that neither consumes nor fails.
+   */
+  private async fetch(n: number): Promise<RawMessage[]> {
+    this.counters.lastPollAt = Date.now();
+    try {
+      return await this.deps.fetch.consume(n);
+    } catch (err) {
+      if ((err as { isFatal?: boolean }).isFatal) throw err;
+      this.deps.onFetchError(err as Error);
+      await sleep(FETCH_ERROR_PAUSE_MS);
+      return [];
+    }
   }
 
   private admitBatch(batch: RawMessage[]): PipelineMessage[] {

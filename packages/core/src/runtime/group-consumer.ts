@@ -113,6 +113,10 @@ export class GroupConsumer {
       events,
       logger: this.logger,
       onIdle: () => this.committer.commitSoon(),
+      onFetchError: (error) => {
+        this.clientErrors.error(error);
+        this.ctx.events.emit('group.error', { groupId: this.groupId, error });
+      },
       isStopping: () => this.stopping,
     });
     this.rebalancer = new Rebalancer({
