@@ -63,6 +63,12 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
    */
   private lastLogError?: string;
   private lastEventError?: string;
+  /**
+   * Set when `disconnect()` starts. From then on the native consumer is closing and then freed;
+   * the binding's `assignmentLost()` (unlike its other methods) does not check that it still
+   * exists and dereferences it regardless: SIGSEGV (docs/native-crash.md).
+   */
+  private closing = false;
 
   constructor(config: RdkafkaConfig, topicConfig: RdkafkaConfig) {
     super();
@@ -109,7 +115,8 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
       this.emit('rebalance', {
         kind: 'revoke',
         partitions,
-        lost: this.safe(() => this.extras.assignmentLost(), false),
+        // Closing: the member stopped and released everything already; `lost` no longer matters.
+        lost: !this.closing && this.safe(() => this.extras.assignmentLost(), false),
       });
     } else this.emit('error', new Error(`unexpected rebalance event ${code}`));
   }
@@ -258,6 +265,7 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
    */
   async disconnect(timeoutMs = 10_000): Promise<'closed' | 'timeout'> {
     if (!this.consumer.isConnected()) return 'closed';
+    this.closing = true;
     const closed = new Promise<'closed'>((resolve) => this.consumer.disconnect(() => resolve('closed')));
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
