@@ -42,6 +42,12 @@ interface AppSettings {
  * checks the subscribed topics exist; `stop` drains, commits and leaves, then runs the shutdown
  * hooks and disposes the app's container. SIGTERM/SIGINT stop it once, gracefully, then exit.
  */
+/** After a signal's stop, how much longer a consumer whose close was cut short may take to close. */
+const EXIT_CLOSE_WAIT_MS = 5_000;
+
+const closedOrAfter = (closed: Promise<void>, ms: number) =>
+  Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
+
 export class TributaryApp {
   readonly events = new EventEmitter<TributaryEvents>();
   private readonly groups: GroupConsumer[];
@@ -168,10 +174,22 @@ export class TributaryApp {
     return this.stopPromise;
   }
 
+  /**
+   * Resolves once every consumer has closed natively. `stop()` waits for a close at most for what is
+   * left of `shutdownTimeoutMs`; one cut short (an unreachable coordinator) goes on in the background
+   * and may still need the event loop (librdkafka's last rebalance callback), so a process should
+   * not exit before this resolves, or give it a bound.
+   */
+  whenClosed(): Promise<void> {
+    return Promise.all(this.groups.map((g) => g.whenClosed())).then(() => undefined);
+  }
+
   private onSignal(signal: NodeJS.Signals): void {
     this.logger.info({ signal }, 'signal received: stopping gracefully');
     this.shutdown(signal).then(
-      (clean) => process.exit(clean ? 0 : 1),
+      // Exiting while a native close is still running can hang the process for good (the close may
+      // wait for a callback only this event loop can run): give it a little longer first.
+      (clean) => closedOrAfter(this.whenClosed(), EXIT_CLOSE_WAIT_MS).then(() => process.exit(clean ? 0 : 1)),
       (err) => {
         this.logger.error({ err }, 'graceful stop failed');
         process.exit(1);

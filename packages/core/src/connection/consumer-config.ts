@@ -1,4 +1,5 @@
 import type { ResolvedGroupOptions } from '../config/group-options.js';
+import { TributaryConfigError } from '../errors.js';
 
 /** librdkafka properties of a group's consumer. Explicit `rdkafka` entries win over ours. */
 export function consumerConfig(
@@ -43,4 +44,13 @@ export function consumerConfig(
   if (o.groupInstanceId) config['group.instance.id'] = o.groupInstanceId;
   if (statsIntervalMs > 0) config['statistics.interval.ms'] = statsIntervalMs;
   return { ...config, ...appRdkafka, ...o.rdkafka };
+}
+
+/**
+ * librdkafka rejects unknown or invalid properties when the client is created (that is, at
+ * bootstrap): turn its message into the typed error that names the key.
+ */
+export function asConfigError(error: Error): Error {
+  const match = /property:?\s*"([^"]+)"/i.exec(error.message);
+  return match ? new TributaryConfigError(`rdkafka["${match[1]}"]`, error.message) : error;
 }

@@ -7,15 +7,13 @@
 
 import { EventEmitter } from 'node:events';
 import { KafkaConsumer, type LibrdKafkaError, type Message as RawMessage } from '@confluentinc/kafka-javascript';
-import { KafkaConnectionError, TributaryConfigError } from '../errors.js';
+import { KafkaConnectionError } from '../errors.js';
 import type { CommitOffset, TopicPartition } from '../model/topic-partition.js';
 import { type OffsetReset, offsetResetOf } from './client-log.js';
 import { CommitChannel, type CommitReply } from './commit-channel.js';
+import { asConfigError } from './consumer-config.js';
 import { ErrorCode } from './error-codes.js';
-
-/** ListOffsets "latest" (`offsetsForTimes` takes the timestamp in the offset field). */
-const OFFSET_END = -1;
-const WAKE_TIMEOUT_MS = 5_000;
+import { FetcherWake } from './fetcher-wake.js';
 
 export interface RebalanceEvent {
   kind: 'assign' | 'revoke';
@@ -69,6 +67,8 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
    * exists and dereferences it regardless: SIGSEGV (docs/native-crash.md).
    */
   private closing = false;
+  private readonly fetcherWake: FetcherWake;
+  private closed: Promise<void> = Promise.resolve();
 
   constructor(config: RdkafkaConfig, topicConfig: RdkafkaConfig) {
     super();
@@ -93,6 +93,10 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
       throw asConfigError(err as Error);
     }
     this.commits = new CommitChannel((offsets) => this.consumer.commit(offsets));
+    this.fetcherWake = new FetcherWake(
+      (latest, timeoutMs, done) => this.consumer.offsetsForTimes(latest, timeoutMs, done),
+      (error) => this.emit('error', error),
+    );
     this.consumer.on('event.error', (err) => {
       this.lastEventError = err.message;
       this.emit('error', Object.assign(new Error(err.message), err));
@@ -194,19 +198,7 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
   resume(partitions: TopicPartition[]): void {
     if (partitions.length === 0) return;
     this.tolerate('resume', () => this.consumer.resume(partitions));
-    this.wakeFetchers(partitions);
-  }
-
-  /**
-   * librdkafka (2.15) resumes a partition on its main thread without waking the broker thread that
-   * fetches it; with every partition of that broker paused, the thread sleeps up to 1 s before it
-   * sees the resume (its longest block), so a consumer that paused everything for backpressure
-   * stood still ~0.8 s per resume (measured: 800 ms → 10 ms with this). Any request to the leaders
-   * wakes them: a ListOffsets for the latest offsets, one per leader broker, whose answer is unused.
-   */
-  private wakeFetchers(partitions: TopicPartition[]): void {
-    const latest = partitions.map(({ topic, partition }) => ({ topic, partition, offset: OFFSET_END }));
-    this.tolerate('wake fetchers', () => this.consumer.offsetsForTimes(latest, WAKE_TIMEOUT_MS, () => {}));
+    if (!this.closing) this.fetcherWake.wake(partitions);
   }
 
   private tolerate(what: string, fn: () => void): void {
@@ -267,6 +259,7 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
     if (!this.consumer.isConnected()) return 'closed';
     this.closing = true;
     const closed = new Promise<'closed'>((resolve) => this.consumer.disconnect(() => resolve('closed')));
+    this.closed = closed.then(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       closed,
@@ -277,6 +270,14 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
     clearTimeout(timer);
     this.commits.abandonAll('the consumer closed before the commit was answered');
     return outcome;
+  }
+
+  /**
+   * Resolves once the native consumer has closed — possibly after `disconnect()` gave up waiting
+   * (its close goes on in the background until the coordinator answers or gives up).
+   */
+  whenClosed(): Promise<void> {
+    return this.closed;
   }
 
   private get extras(): BindingExtras {
@@ -290,13 +291,4 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
       return fallback;
     }
   }
-}
-
-/**
- * librdkafka rejects unknown or invalid properties when the client is created (that is, at
- * bootstrap): turn its message into the typed error that names the key.
- */
-function asConfigError(error: Error): Error {
-  const match = /property:?\s*"([^"]+)"/i.exec(error.message);
-  return match ? new TributaryConfigError(`rdkafka["${match[1]}"]`, error.message) : error;
 }

@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
 import type { ResolvedGroupOptions } from '../config/group-options.js';
@@ -69,6 +70,7 @@ export class GroupConsumer {
   private readonly rebalancer: Rebalancer;
   private readonly counts = { processed: 0, failures: 0, offsetResets: 0 };
   private stopping = false;
+  private pollingStopped = false;
   private starting?: Promise<void>;
   private pipelineDone?: Promise<void>;
   private waiter?: TopicWaiter;
@@ -117,7 +119,9 @@ export class GroupConsumer {
         this.clientErrors.error(error);
         this.ctx.events.emit('group.error', { groupId: this.groupId, error });
       },
-      isStopping: () => this.stopping,
+      // Polling goes on through the stop's flush: librdkafka delivers commit answers (and rebalance
+      // callbacks) only while the consumer is polled, so the final commit's answer needs it.
+      isStopping: () => this.pollingStopped,
     });
     this.rebalancer = new Rebalancer({
       groupId: this.groupId,
@@ -237,7 +241,9 @@ export class GroupConsumer {
       );
     }
     this.committer.stop();
-    await this.pipelineDone;
+    this.pollingStopped = true;
+    // The lanes are empty after the flush; a handler that ignores its abort signal is not waited for.
+    await Promise.race([this.pipelineDone, sleep(Math.max(0, deadline - performance.now()))]);
     this.pipeline.unsubscribe();
     const closeMs = Math.max(MIN_CLOSE_MS, deadline - performance.now());
     if ((await this.connection.disconnect(closeMs)) === 'timeout') {
@@ -248,6 +254,11 @@ export class GroupConsumer {
     }
     this.clientErrors.flush();
     this.ctx.events.emit('group.stopped', { groupId: this.groupId, uncommitted });
+  }
+
+  /** Resolves once the native consumer has closed (see `ConsumerConnection.whenClosed`). */
+  whenClosed(): Promise<void> {
+    return this.connection.whenClosed();
   }
 
   snapshot(): GroupStats {
