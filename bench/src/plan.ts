@@ -10,6 +10,8 @@ export interface BenchPlan {
   valueBytes: number;
   keys: number;
   noop: { messages: number; warmupMessages: number };
+  /** Per topic of the partition-scaling workload; more repetitions than the others, its ratios are the headline. */
+  scaling: { messages: number; warmupMessages: number; reps: number };
   io: { messages: number; sleepMs: number; capSeconds: number };
   memory: { large: number; small: number; handlerMs: number; capSeconds: number };
   latency: { rate: number; warmupSeconds: number; seconds: number };
@@ -26,6 +28,8 @@ export function makePlan(options: { quick: boolean; reps?: number; messages?: nu
     valueBytes: 200,
     keys: 1000,
     noop: { messages, warmupMessages: Math.round(messages / 4) },
+    // 60,000: one partition of the embedded broker keeps ~70,000 of these 16 B records (5 MiB).
+    scaling: { messages: 60_000, warmupMessages: 15_000, reps: options.reps ?? (quick ? 3 : 5) },
     io: { messages: quick ? 6000 : 50_000, sleepMs: 10, capSeconds: quick ? 2 : 6 },
     memory: { large: messages, small: Math.round(messages / 10), handlerMs: 1, capSeconds: quick ? 4 : 12 },
     latency: { rate: 5000, warmupSeconds: quick ? 1 : 2, seconds: quick ? 2 : 6 },

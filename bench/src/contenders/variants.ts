@@ -44,6 +44,9 @@ export const NOOP_CONTENDERS: Contender[] = [
 /** What `--quick` runs (exact names across the workloads): one or two rows of each kind. */
 export const QUICK_CONTENDERS = new Set([
   'raw',
+  'raw tuned',
+  'tributary-defaults',
+  'tributary-defaults+mw',
   'kafkajs',
   'nestjs',
   'tributary-partition',

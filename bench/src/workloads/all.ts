@@ -4,6 +4,7 @@ import { latencyWorkload } from './latency.js';
 import { memoryWorkload } from './memory.js';
 import { noopWorkload } from './noop.js';
 import { rebalanceWorkload } from './rebalance.js';
+import { scalingWorkload } from './scaling.js';
 import type { Workload } from './types.js';
 
 /** In run order; the no-op workload also reports workload 6 (commit load) from its runs. */
@@ -13,5 +14,6 @@ export const WORKLOADS: Workload[] = [
   memoryWorkload,
   latencyWorkload,
   rebalanceWorkload,
+  scalingWorkload,
   breakdownWorkload,
 ];

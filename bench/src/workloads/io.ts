@@ -9,7 +9,17 @@ const TOPIC = 'bench-io';
 /** Enough lanes for every key: the ceiling is concurrency / 10 ms = 100,000 msgs/s. */
 const KEY_SETTINGS = { concurrency: 1000, maxInFlight: 20_000, batchSize: 5000 } as const;
 
+/** Key ordering with every setting at its default but `concurrency`: the issue's I/O target rows. */
+export const IO_CONCURRENCIES = [64, 256, 1000] as const;
+const atConcurrency = (concurrency: number): Contender => ({
+  name: `tributary-key c${concurrency}`,
+  kind: 'tributary',
+  tributary: { ordering: 'key', middleware: false, concurrency },
+  setup: `ordering key, concurrency ${concurrency}, every other setting at its default`,
+});
+
 const CONTENDERS: Contender[] = [
+  ...IO_CONCURRENCIES.map(atConcurrency),
   {
     name: 'tributary-key',
     kind: 'tributary',
@@ -85,6 +95,16 @@ export const ioWorkload: Workload = {
         values: {
           throughput: spread(reps.map((r) => r.throughput)),
           measured,
+          ...(isCapped || !contender.tributary?.concurrency
+            ? {}
+            : {
+                vsLimit:
+                  spread(reps.map((r) => r.throughput)).median /
+                  ((contender.tributary.concurrency * 1000) / plan.io.sleepMs),
+              }),
+          ...(reps.some((r) => r.peakRssMb !== undefined)
+            ? { peakRssMb: spread(reps.map((r) => r.peakRssMb ?? Number.NaN)) }
+            : {}),
           cpuUs: spread(reps.map((r) => (r.cpuMs * 1000) / r.messages)),
         },
       });
@@ -102,6 +122,8 @@ export const ioWorkload: Workload = {
         columns: [
           { key: 'throughput', label: 'msgs/s' },
           { key: 'keyRatio', label: 'tributary-key ÷ this', digits: 1 },
+          { key: 'vsLimit', label: '× concurrency / 10 ms', digits: 2 },
+          { key: 'peakRssMb', label: 'peak RSS MB' },
           { key: 'measured', label: 'measured' },
           { key: 'cpuUs', label: 'consumer CPU µs/msg', digits: 1 },
         ],

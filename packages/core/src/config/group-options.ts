@@ -23,11 +23,27 @@ export interface ResolvedGroupOptions {
   middleware: unknown[];
 }
 
+/**
+ * In-memory messages per concurrent handler when `maxInFlight` is not set. In flight counts the
+ * running messages too: with `maxInFlight` = concurrency no message waits ready behind a finishing
+ * one, and refills (a fetch round trip, and a refetch after every backpressure pause) leave slots
+ * idle. Measured (`sleep(10)` handler, key ordering, 12 partitions): concurrency 256 reached 0.34×
+ * its limit with 1,000 in memory, 0.79× with 4,096; concurrency 1,000 0.08× → 0.47× with 16,000.
+ */
+export const IN_FLIGHT_PER_CONCURRENT_HANDLER = 16;
+
+/** `maxInFlight` unless set: 1,000, or 16 per concurrent handler when concurrency is above 62. */
+export function defaultMaxInFlight(concurrency: number): number {
+  return Math.max(groupDefaults.maxInFlight, IN_FLIGHT_PER_CONCURRENT_HANDLER * concurrency);
+}
+
 export function resolveGroupOptions(options: GroupOptions): ResolvedGroupOptions {
-  const maxInFlight = options.maxInFlight ?? groupDefaults.maxInFlight;
+  const concurrency = options.concurrency ?? groupDefaults.concurrency;
+  const maxInFlight = options.maxInFlight ?? defaultMaxInFlight(concurrency);
   return {
     ...groupDefaults,
     ...options,
+    concurrency,
     maxInFlight,
     maxBufferedPerPartition: options.maxBufferedPerPartition && Math.min(maxInFlight, options.maxBufferedPerPartition),
     batchSize: Math.min(options.batchSize ?? groupDefaults.batchSize, maxInFlight),

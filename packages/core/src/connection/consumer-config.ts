@@ -1,6 +1,24 @@
 import type { ResolvedGroupOptions } from '../config/group-options.js';
 import { TributaryConfigError } from '../errors.js';
 
+/**
+ * The fetch tuning every consumer gets (an app's or group's `rdkafka` entries win). Exported so a
+ * comparison with the raw client can give it the same settings (the benchmark's "tuned raw").
+ */
+export const TRIBUTARY_RDKAFKA_DEFAULTS = {
+  // librdkafka keeps one fetch in flight per broker; a partition resumed after backpressure waits
+  // for it, and the broker holds it this long when the other partitions are caught up. 500 ms
+  // (librdkafka's default) made a paused-and-resumed partition stand still up to half a second:
+  // defaults, 1 ms handler, 24,000-message backlog: 2,000 → 7,000 msgs/s.
+  'fetch.wait.max.ms': 100,
+  // Tributary buffers in its own pipeline (maxInFlight): librdkafka's prefetch only has to bridge a
+  // few fetches. Its defaults (64 MiB, and a 1 s pause of a partition's fetching whenever that is
+  // exceeded) cost native memory that grew with the backlog (+40 MB) and left the fetcher idle
+  // for most of each second on a backlog (no-op handler: ~160,000 → ~200,000 msgs/s).
+  'queued.max.messages.kbytes': 8192,
+  'fetch.queue.backoff.ms': 100,
+} as const;
+
 /** librdkafka properties of a group's consumer. Explicit `rdkafka` entries win over ours. */
 export function consumerConfig(
   groupId: string,
@@ -19,17 +37,7 @@ export function consumerConfig(
     'enable.auto.offset.store': false,
     'session.timeout.ms': o.sessionTimeoutMs,
     'max.poll.interval.ms': o.maxPollIntervalMs,
-    // librdkafka keeps one fetch in flight per broker; a partition resumed after backpressure waits
-    // for it, and the broker holds it this long when the other partitions are caught up. 500 ms
-    // (librdkafka's default) made a paused-and-resumed partition stand still up to half a second:
-    // defaults, 1 ms handler, 24,000-message backlog: 2,000 → 7,000 msgs/s.
-    'fetch.wait.max.ms': 100,
-    // Tributary buffers in its own pipeline (maxInFlight): librdkafka's prefetch only has to bridge a
-    // few fetches. Its defaults (64 MiB, and a 1 s pause of a partition's fetching whenever that is
-    // exceeded) cost native memory that grew with the backlog (+40 MB) and left the fetcher idle
-    // for most of each second on a backlog (no-op handler: ~160,000 → ~200,000 msgs/s).
-    'queued.max.messages.kbytes': 8192,
-    'fetch.queue.backoff.ms': 100,
+    ...TRIBUTARY_RDKAFKA_DEFAULTS,
     log_level: 4,
   };
   if (o.groupProtocol === 'consumer') {

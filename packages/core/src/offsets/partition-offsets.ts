@@ -5,13 +5,18 @@
  * delivered but not done, or one past the highest delivered offset when everything is done —
  * gaps in the offsets (compaction, transaction markers) never hold it back, because only
  * delivered offsets are tracked.
+ *
+ * Two parallel arrays instead of a Set: offsets arrive in increasing order, so an offset's slot is
+ * found by arithmetic when there are no gaps (the usual case) and by binary search otherwise.
+ * (A Set add and delete per message was the costliest bookkeeping of a no-op run.)
  */
 export class PartitionOffsets {
-  /** Delivered offsets in delivery (= offset) order; the head is the oldest not yet released. */
-  private readonly pending: number[] = [];
+  /** Delivered offsets in delivery (= offset) order; slots before `head` are done and released. */
+  private pending: number[] = [];
+  /** `done[i]`: the work for `pending[i]` reached a final outcome. */
+  private done: boolean[] = [];
   private head = 0;
-  /** Delivered offsets whose work has not reached a final outcome. */
-  private readonly outstanding = new Set<number>();
+  private outstanding = 0;
   private highestDelivered = -1;
 
   /**
@@ -28,18 +33,22 @@ export class PartitionOffsets {
     }
     this.highestDelivered = offset;
     this.pending.push(offset);
-    this.outstanding.add(offset);
+    this.done.push(false);
+    this.outstanding += 1;
   }
 
-  /** Records that the work for `offset` reached a final outcome; unknown offsets are ignored. */
+  /** Records that the work for `offset` reached a final outcome; unknown or repeated offsets are ignored. */
   markDone(offset: number): void {
-    if (!this.outstanding.delete(offset)) return;
+    const slot = this.slotOf(offset);
+    if (slot < 0 || this.done[slot]) return;
+    this.done[slot] = true;
+    this.outstanding -= 1;
     // Release the contiguous run of done offsets at the head.
-    while (this.head < this.pending.length && !this.outstanding.has(this.pending[this.head] as number)) {
-      this.head += 1;
-    }
+    while (this.head < this.pending.length && this.done[this.head]) this.head += 1;
     if (this.head > 1024 && this.head * 2 > this.pending.length) {
-      this.pending.splice(0, this.head); // compact occasionally so the array does not grow forever
+      // compact occasionally so the arrays do not grow forever
+      this.pending = this.pending.slice(this.head);
+      this.done = this.done.slice(this.head);
       this.head = 0;
     }
   }
@@ -52,6 +61,24 @@ export class PartitionOffsets {
 
   /** Delivered offsets whose work has not reached a final outcome. */
   get incompleteCount(): number {
-    return this.outstanding.size;
+    return this.outstanding;
+  }
+
+  /** The slot of a delivered, unreleased offset, or -1. */
+  private slotOf(offset: number): number {
+    const { pending, head } = this;
+    if (head >= pending.length) return -1;
+    const guess = head + (offset - (pending[head] as number));
+    if (guess >= head && guess < pending.length && pending[guess] === offset) return guess;
+    let lo = head;
+    let hi = pending.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = pending[mid] as number;
+      if (at === offset) return mid;
+      if (at < offset) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 }

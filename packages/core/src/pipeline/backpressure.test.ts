@@ -9,23 +9,39 @@ const partition = (p: number, inMemory: number, paused = false): BufferState => 
 });
 const limits = { maxInFlight: 100, batchSize: 500 };
 
-test('each partition gets an equal share; a full one is paused, the others keep fetching', () => {
-  const states = [partition(0, 25), partition(1, 3), partition(2, 0), partition(3, 10)];
-  const plan = planBackpressure(states, 38, limits);
+test('under pressure each partition gets an equal share; a full one is paused, the others keep fetching', () => {
+  const states = [partition(0, 25), partition(1, 12), partition(2, 3), partition(3, 10)];
+  const plan = planBackpressure(states, 50, limits);
   assert.deepEqual(plan.pause, [{ topic: 't', partition: 0 }]);
   assert.deepEqual(plan.resume, []);
-  assert.equal(plan.fetchAtMost, 25, 'never more than one share per poll');
+  assert.equal(plan.fetchAtMost, 50, 'a poll may take all the room left, not just one share');
   assert.deepEqual(
     states.map((s) => s.paused),
     [true, false, false, false],
   );
 });
 
-test('a paused partition resumes at half its share, not before (hysteresis)', () => {
-  const states = [partition(0, 13, true), partition(1, 12, true)];
-  const plan = planBackpressure(states, 25, { maxInFlight: 50, batchSize: 500 });
+test('below half the budget no partition is paused for its share (pausing drops what librdkafka prefetched)', () => {
+  const states = [partition(0, 40), partition(1, 0)];
+  const plan = planBackpressure(states, 40, limits);
+  assert.deepEqual(plan.pause, []);
+  assert.equal(plan.fetchAtMost, 60);
+});
+
+test('a paused partition resumes at half its share, or once memory is a quarter full (hysteresis)', () => {
+  const states = [partition(0, 13, true), partition(1, 12, true), partition(2, 26)];
+  const plan = planBackpressure(states, 51, { maxInFlight: 100, batchSize: 500, maxBufferedPerPartition: 25 });
   assert.deepEqual(plan.resume, [{ topic: 't', partition: 1 }]);
   assert.equal(states[0]?.paused, true);
+  const relieved = [partition(0, 20, true), partition(1, 5)];
+  assert.deepEqual(planBackpressure(relieved, 25, { maxInFlight: 100, batchSize: 500, maxBufferedPerPartition: 25 }).resume, [
+    { topic: 't', partition: 0 },
+  ]);
+});
+
+test('polls are as large as batchSize allows, whatever the partition count', () => {
+  const many = Array.from({ length: 48 }, (_, p) => partition(p, 0));
+  assert.equal(planBackpressure(many, 0, { maxInFlight: 1000, batchSize: 500 }).fetchAtMost, 500);
 });
 
 test('with the budget spent everything pauses, and a poll still happens (asking for 1)', () => {
@@ -50,8 +66,11 @@ test('a poll never asks for more than the room left, so in-memory never passes m
 });
 
 test('an explicit maxBufferedPerPartition overrides the equal share', () => {
-  const states = [partition(0, 20), partition(1, 19)];
-  const plan = planBackpressure(states, 39, { maxInFlight: 1000, batchSize: 500, maxBufferedPerPartition: 20 });
-  assert.deepEqual(plan.pause, [{ topic: 't', partition: 0 }]);
-  assert.equal(plan.fetchAtMost, 20);
+  const states = [partition(0, 20), partition(1, 19), partition(2, 500)];
+  const plan = planBackpressure(states, 539, { maxInFlight: 1000, batchSize: 500, maxBufferedPerPartition: 20 });
+  assert.deepEqual(plan.pause, [
+    { topic: 't', partition: 0 },
+    { topic: 't', partition: 2 },
+  ]);
+  assert.equal(plan.fetchAtMost, 461);
 });

@@ -20,6 +20,7 @@ function run(chain: (ctx: MessageContext) => Promise<void>, owner = new OwnedPar
   events.on('message.processed', (e) => seen.push(`processed ${e.outcome} after ${e.attempts}`));
   events.on('message.failed', (e) => seen.push(`failed attempt ${e.attempt}`));
   let released = 0;
+  const counters = { processed: 0, failures: 0 };
   const done = execute(message, {
     groupId: 'g',
     events,
@@ -29,8 +30,9 @@ function run(chain: (ctx: MessageContext) => Promise<void>, owner = new OwnedPar
     release: () => {
       released += 1;
     },
+    counters,
   });
-  return { owner, seen, done, released: () => released };
+  return { owner, seen, done, released: () => released, counters };
 }
 
 test('a final outcome marks the offset done and releases the message once', async () => {
@@ -46,12 +48,13 @@ test('a final outcome marks the offset done and releases the message once', asyn
 
 test('an error is retried on the same lane with backoff, never skipped', async () => {
   let calls = 0;
-  const { owner, seen, done } = run(async (ctx) => {
+  const { owner, seen, done, counters } = run(async (ctx) => {
     calls += 1;
     if (ctx.attempt < 3) throw new Error('flaky');
   });
   await done;
   assert.equal(calls, 3);
+  assert.deepEqual(counters, { processed: 1, failures: 2 });
   assert.deepEqual(seen, ['failed attempt 1', 'failed attempt 2', 'processed done after 3']);
   assert.equal(owner.due()?.offset, 8);
 });

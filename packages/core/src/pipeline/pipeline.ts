@@ -54,7 +54,7 @@ export interface PipelineDeps {
  * counts and applied by pausing them at the consumer.
  */
 export class Pipeline {
-  readonly counters = { inMemory: 0, maxInMemory: 0, received: 0, lastPollAt: 0 };
+  readonly counters = { inMemory: 0, maxInMemory: 0, received: 0, lastPollAt: 0, processed: 0, failures: 0 };
   private readonly purge$ = new Subject<void>();
   private subscription?: Subscription;
   private readonly executorDeps: ExecutorDeps;
@@ -67,6 +67,7 @@ export class Pipeline {
       chainOf: (m) => deps.chains.get(m.handler.name) as (ctx: MessageContext) => Promise<void>,
       retryBackoffMs: deps.options.retryBackoffMs,
       release: (m) => this.leaveMemory(m),
+      counters: this.counters,
     };
   }
 

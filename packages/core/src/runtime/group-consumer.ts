@@ -68,7 +68,7 @@ export class GroupConsumer {
   private readonly committer: Committer;
   private readonly pipeline: Pipeline;
   private readonly rebalancer: Rebalancer;
-  private readonly counts = { processed: 0, failures: 0, offsetResets: 0 };
+  private readonly counts = { offsetResets: 0 };
   private stopping = false;
   private pollingStopped = false;
   private starting?: Promise<void>;
@@ -155,8 +155,6 @@ export class GroupConsumer {
       events.emit('offsets.reset', { groupId: this.groupId, ...reset });
     });
     this.connection.on('stats', (stats) => events.emit('stats', { groupId: this.groupId, stats }));
-    events.on('message.processed', (e) => e.groupId === this.groupId && this.counts.processed++);
-    events.on('message.failed', (e) => e.groupId === this.groupId && this.counts.failures++);
   }
 
   /**
@@ -270,8 +268,8 @@ export class GroupConsumer {
       maxInMemory: counters.maxInMemory,
       running: owned.reduce((n, p) => n + p.running, 0),
       received: counters.received,
-      processed: this.counts.processed,
-      failures: this.counts.failures,
+      processed: counters.processed,
+      failures: counters.failures,
       offsetResets: this.counts.offsetResets,
       lastPollAt: counters.lastPollAt,
       assigned: owned.map((p) => p.tp),

@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { defaultMaxInFlight, resolveGroupOptions } from './group-options.js';
+
+test('maxInFlight follows concurrency unless set: 1,000 at the default concurrency, 16 per handler above', () => {
+  assert.equal(resolveGroupOptions({}).maxInFlight, 1000);
+  assert.equal(resolveGroupOptions({ concurrency: 64 }).maxInFlight, 1024);
+  assert.equal(resolveGroupOptions({ concurrency: 1000 }).maxInFlight, 16_000);
+  assert.equal(resolveGroupOptions({ concurrency: 1000, maxInFlight: 2000 }).maxInFlight, 2000, 'an explicit value wins');
+  assert.equal(defaultMaxInFlight(1), 1000);
+});
+
+test('batchSize and maxBufferedPerPartition never exceed maxInFlight', () => {
+  const o = resolveGroupOptions({ maxInFlight: 100, batchSize: 500, maxBufferedPerPartition: 300 });
+  assert.equal(o.batchSize, 100);
+  assert.equal(o.maxBufferedPerPartition, 100);
+});
