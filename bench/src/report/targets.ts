@@ -1,5 +1,6 @@
 import type { WorkloadResult } from '../workloads/types.js';
 import { figure, findRow } from './cells.js';
+import { rebalanceTargets, throughputTargets } from './throughput-targets.js';
 
 export interface TargetResult {
   target: string;
@@ -57,6 +58,7 @@ export function evaluateTargets(results: readonly WorkloadResult[]): TargetResul
 
   for (const variant of ['tributary-key', 'tributary-key fast', 'tributary-key small-queue'])
     targets.push(...memoryTargets(results, variant));
+  targets.push(...throughputTargets(results), ...rebalanceTargets(results));
   return targets;
 }
 

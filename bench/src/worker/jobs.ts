@@ -1,7 +1,16 @@
 import type { ConsumerSpec } from '../contenders/types.js';
 
 /** What the handler does with each message. */
-export type HandlerSpec = { type: 'noop' } | { type: 'sleep'; ms: number };
+export type HandlerSpec =
+  | { type: 'noop' }
+  | { type: 'sleep'; ms: number }
+  /** Waits `workMsOf(offset, maxMs)`: uniform 0–maxMs, the same for every contender. */
+  | { type: 'random-sleep'; maxMs: number };
+
+/** A deterministic "random" 0–maxMs from the offset (Knuth's multiplicative hash), in ms. */
+export function workMsOf(offset: number, maxMs: number): number {
+  return ((Math.imul(offset + 1, 2654435761) >>> 0) % 1_000_001) / 1_000_000 * maxMs;
+}
 
 /** Consume a pre-produced backlog `reps` times, each with a fresh consumer group. */
 export interface ThroughputJob {

@@ -1,13 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startConsumer } from '../contenders/registry.js';
 import type { HandleFn } from '../contenders/types.js';
-import type { HandlerSpec, RepResult, ThroughputJob } from './jobs.js';
+import { type HandlerSpec, type RepResult, type ThroughputJob, workMsOf } from './jobs.js';
 import { ownCpuMs, processCpuMs } from './proc-cpu.js';
 
 const MB = 1024 * 1024;
 
 function handlerOf(spec: HandlerSpec, counted: () => void): HandleFn {
   if (spec.type === 'noop') return () => counted();
+  if (spec.type === 'random-sleep') {
+    const { maxMs } = spec;
+    return (_partition, offset) => sleep(workMsOf(offset, maxMs)).then(counted);
+  }
   const ms = spec.ms;
   return () => sleep(ms).then(counted);
 }

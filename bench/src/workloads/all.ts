@@ -4,6 +4,7 @@ import { latencyWorkload } from './latency.js';
 import { memoryWorkload } from './memory.js';
 import { noopWorkload } from './noop.js';
 import { rebalanceWorkload } from './rebalance.js';
+import { parallelConsumerWorkload } from './parallel-consumer.js';
 import { scalingWorkload } from './scaling.js';
 import type { Workload } from './types.js';
 
@@ -15,5 +16,6 @@ export const WORKLOADS: Workload[] = [
   latencyWorkload,
   rebalanceWorkload,
   scalingWorkload,
+  parallelConsumerWorkload,
   breakdownWorkload,
 ];
