@@ -69,6 +69,7 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
   private closing = false;
   private readonly fetcherWake: FetcherWake;
   private closed: Promise<void> = Promise.resolve();
+  private consumeTimeoutMs = 1000;
 
   constructor(config: RdkafkaConfig, topicConfig: RdkafkaConfig) {
     super();
@@ -178,16 +179,24 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
    * a batch, then it returns what is already there (a batch never waits to fill up).
    */
   subscribe(topics: string[], consumeTimeoutMs: number): void {
+    this.consumeTimeoutMs = consumeTimeoutMs;
     this.consumer.setDefaultConsumeTimeout(consumeTimeoutMs);
     this.extras.setDefaultIsTimeoutOnlyForFirstMessage?.(true);
     this.consumer.subscribe(topics);
   }
 
-  /** Waits up to the consume timeout for messages; returns at most `max`. */
-  consume(max: number): Promise<RawMessage[]> {
-    return new Promise((resolve, reject) =>
+  /**
+   * Waits up to `waitMs` (default: the consume timeout set by `subscribe`) for messages; returns at
+   * most `max`. The binding reads its timeout when the call starts, so setting it around the call
+   * affects this call only.
+   */
+  consume(max: number, waitMs = this.consumeTimeoutMs): Promise<RawMessage[]> {
+    this.consumer.setDefaultConsumeTimeout(waitMs);
+    const batch = new Promise<RawMessage[]>((resolve, reject) =>
       this.consumer.consume(max, (err, messages) => (err ? reject(err) : resolve(messages))),
     );
+    this.consumer.setDefaultConsumeTimeout(this.consumeTimeoutMs);
+    return batch;
   }
 
   /** Pauses fetching; partitions no longer assigned (a racing rebalance) are reported, not thrown. */

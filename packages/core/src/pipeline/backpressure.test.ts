@@ -74,3 +74,11 @@ test('an explicit maxBufferedPerPartition overrides the equal share', () => {
   ]);
   assert.equal(plan.fetchAtMost, 461);
 });
+
+test('blocked: no room, or every partition paused; never with no partitions (that poll serves the assignment)', () => {
+  assert.equal(planBackpressure([partition(0, 50), partition(1, 50)], 100, limits).blocked, true, 'no room');
+  const allPaused = [partition(0, 40, true), partition(1, 30, true)];
+  assert.equal(planBackpressure(allPaused, 70, limits).blocked, true, 'room, but nothing may fetch');
+  assert.equal(planBackpressure([partition(0, 40, true), partition(1, 0)], 70, limits).blocked, false);
+  assert.equal(planBackpressure([], 0, limits).blocked, false);
+});

@@ -11,6 +11,14 @@ export interface BackpressurePlan {
   resume: TopicPartition[];
   /** How many messages the next poll may bring (≥ 1: a poll must happen to stay in the group). */
   fetchAtMost: number;
+  /**
+   * Nothing can arrive: no room, or every owned partition paused. A poll then only serves the
+   * group (rebalances, liveness) and must not wait for messages — a blocking poll here kept the
+   * pipeline from resuming for its whole wait after room had freed.
+   */
+  blocked: boolean;
+  /** The per-partition share used for this plan. */
+  share: number;
 }
 
 /**
@@ -41,7 +49,14 @@ export function planBackpressure(
   const room = maxInFlight - inMemory;
   const underPressure = inMemory * 2 >= maxInFlight;
   const relieved = inMemory * 4 <= maxInFlight;
-  const plan: BackpressurePlan = { pause: [], resume: [], fetchAtMost: Math.max(1, Math.min(batchSize, room)) };
+  const plan: BackpressurePlan = {
+    pause: [],
+    resume: [],
+    fetchAtMost: Math.max(1, Math.min(batchSize, room)),
+    blocked: false,
+    share,
+  };
+  let fetching = 0;
   for (const state of partitions) {
     if (!state.paused && (room <= 0 || (underPressure && state.inMemory >= share))) {
       state.paused = true;
@@ -50,6 +65,8 @@ export function planBackpressure(
       state.paused = false;
       plan.resume.push(state.tp);
     }
+    if (!state.paused) fetching += 1;
   }
+  plan.blocked = partitions.length > 0 && (room <= 0 || fetching === 0);
   return plan;
 }

@@ -68,3 +68,66 @@ test('a fatal client error ends the pipeline with that error', async () => {
   const { p } = pipeline([fatal]);
   await assert.rejects(p.run(), /fenced/);
 });
+
+test('with the budget full, polls do not wait for messages, and fetching goes on as soon as a message leaves', async () => {
+  const calls: Array<{ at: number; max: number; waitMs: number | undefined }> = [];
+  let batches: RawMessage[][] = [[raw(0), raw(1)]];
+  const fetch: FetchPort = {
+    async consume(max, waitMs) {
+      calls.push({ at: performance.now(), max, waitMs });
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return batches.shift() ?? [];
+    },
+    pause() {},
+    resume() {},
+  };
+  const assignment = new Assignment();
+  assignment.add([{ topic: 't', partition: 0 }]);
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const handled: number[] = [];
+  let stopping = false;
+  const p = new Pipeline({
+    groupId: 'g',
+    fetch,
+    assignment,
+    handlersByTopic: new Map([['t', { name: 'H.on' } as HandlerDefinition]]),
+    chains: new Map([
+      [
+        'H.on',
+        async (ctx) => {
+          if (ctx.message.offset === 0) await gate;
+          handled.push(ctx.message.offset);
+        },
+      ],
+    ]),
+    options: resolveGroupOptions({ maxInFlight: 2 }),
+    events: new EventEmitter<TributaryEvents>(),
+    logger: pino({ level: 'silent' }),
+    onIdle: () => {},
+    onFetchError: () => {},
+    isStopping: () => stopping,
+  });
+  const done = p.run();
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  const blocked = calls.slice(1);
+  assert.ok(blocked.length >= 2, `kept polling while full (${blocked.length} polls)`);
+  assert.ok(
+    blocked.every((c) => c.waitMs === 0),
+    'a poll with nothing to fetch does not wait for messages',
+  );
+  assert.ok(blocked.length <= 5, `not a busy loop: ${blocked.length} polls in 250 ms`);
+  batches = [[raw(2)]];
+  const releasedAt = performance.now();
+  release();
+  const deadline = Date.now() + 2_000;
+  while (handled.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
+  const resumed = calls.find((c) => c.at > releasedAt && c.waitMs === undefined);
+  assert.ok(resumed, 'a normal poll followed the release');
+  assert.ok(resumed.at - releasedAt < 80, `fetching resumed ${Math.round(resumed.at - releasedAt)} ms after room freed`);
+  stopping = true;
+  await done;
+  assert.deepEqual(handled, [0, 1, 2]);
+});

@@ -19,10 +19,16 @@ import { laneOf } from './router.js';
 
 /** How long polling pauses after a failed poll. */
 const FETCH_ERROR_PAUSE_MS = 1_000;
+/**
+ * With nothing to fetch (no room, every partition paused), the longest wait between the polls that
+ * serve the group; a message leaving memory that lets a partition resume ends the wait earlier.
+ */
+const BLOCKED_POLL_INTERVAL_MS = 100;
 
 /** What the pipeline needs from the consumer. */
 export interface FetchPort {
-  consume(max: number): Promise<RawMessage[]>;
+  /** `waitMs`: how long to wait for a first message (unset: the consumer's default). */
+  consume(max: number, waitMs?: number): Promise<RawMessage[]>;
   pause(partitions: TopicPartition[]): void;
   resume(partitions: TopicPartition[]): void;
 }
@@ -58,6 +64,9 @@ export class Pipeline {
   private readonly purge$ = new Subject<void>();
   private subscription?: Subscription;
   private readonly executorDeps: ExecutorDeps;
+  /** Set while polling waits for room (see `fetch`); called when a partition may resume. */
+  private roomWaiter?: () => void;
+  private lastShare = 0;
 
   constructor(private readonly deps: PipelineDeps) {
     this.executorDeps = {
@@ -103,8 +112,13 @@ export class Pipeline {
    * member never turns into a zombie that neither consumes nor fails.
    */
   private async fetch(n: number): Promise<RawMessage[]> {
-    this.counters.lastPollAt = Date.now();
     try {
+      if (n === 0) {
+        await this.roomOrTimeout(BLOCKED_POLL_INTERVAL_MS);
+        this.counters.lastPollAt = Date.now();
+        return await this.deps.fetch.consume(1, 0);
+      }
+      this.counters.lastPollAt = Date.now();
       return await this.deps.fetch.consume(n);
     } catch (err) {
       if ((err as { isFatal?: boolean }).isFatal) throw err;
@@ -136,16 +150,39 @@ export class Pipeline {
   private leaveMemory(message: PipelineMessage): void {
     message.owner.left();
     this.counters.inMemory -= 1;
+    // The resume condition of planBackpressure, checked only while polling waits on it.
+    if (
+      this.roomWaiter &&
+      (message.owner.inMemory <= this.lastShare / 2 || this.counters.inMemory * 4 <= this.deps.options.maxInFlight)
+    ) {
+      const wake = this.roomWaiter;
+      this.roomWaiter = undefined;
+      wake();
+    }
     if (this.counters.inMemory === 0) this.deps.onIdle();
   }
 
-  /** Pauses/resumes partitions as `planBackpressure` decides; returns the next poll's size. */
+  private roomOrTimeout(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        if (self.roomWaiter === done) self.roomWaiter = undefined;
+        resolve();
+      }
+      this.roomWaiter = done;
+    });
+  }
+
+  /** Pauses/resumes partitions as `planBackpressure` decides; returns the next poll's size (0: blocked). */
   private applyBackpressure(): number {
     const plan = planBackpressure(this.deps.assignment.active(), this.counters.inMemory, this.deps.options);
     this.deps.fetch.pause(plan.pause);
     this.deps.fetch.resume(plan.resume);
     for (const tp of plan.pause) this.deps.events.emit('partition.paused', { groupId: this.deps.groupId, ...tp });
     for (const tp of plan.resume) this.deps.events.emit('partition.resumed', { groupId: this.deps.groupId, ...tp });
-    return plan.fetchAtMost;
+    this.lastShare = plan.share;
+    return plan.blocked ? 0 : plan.fetchAtMost;
   }
 }
