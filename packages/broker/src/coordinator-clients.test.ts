@@ -88,3 +88,20 @@ test('a static member restarted within its session gets its partitions back; the
   assert.equal(steady.owned.size, PARTITIONS / 2);
   await Promise.all([steady.close(), again.close()]);
 });
+
+test('a consumer closed while its first join is held leaves: the other member keeps every partition (no ghost until its session times out)', async () => {
+  const groupId = 'closed-while-joining';
+  const options = { groupId, strategy: 'cooperative-sticky' as const };
+  const first = await member('stays', options);
+  await until('the first member owns every partition', () => first.owned.size === PARTITIONS);
+  // Its JoinGroup is held until the first member rejoins (at its next heartbeat, 3 s by default).
+  const brief = new Member('brief', { ...options, bootstrapServers: broker.bootstrapServers, topic: TOPIC });
+  void brief.start().catch(() => undefined);
+  await sleep(400);
+  await brief.close();
+  // Stock mock and a coordinator without KIP-394: "brief" never learnt its member id, could not
+  // leave, was given half the partitions and held them until its 45 s session expired.
+  await sleep(10_000);
+  assert.equal(first.owned.size, PARTITIONS, 'the member that stayed owns every partition 10 s later');
+  await first.close();
+});

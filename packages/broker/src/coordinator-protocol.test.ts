@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { EmbeddedBroker } from './broker.js';
 import { startBroker } from './in-process-broker.js';
-import { WireClient } from './wire-client.js';
+import { MEMBER_ID_REQUIRED, WireClient } from './wire-client.js';
 
 const REBALANCE_IN_PROGRESS = 27;
 const ILLEGAL_GENERATION = 22;
@@ -222,4 +222,39 @@ test('a static member that goes away without LeaveGroup is removed only after it
     (await watcher.listGroups()).some((g) => g.groupId === groupId && g.protocolType === 'consumer'),
     'ListGroups lists it',
   );
+});
+
+test('KIP-394: a first JoinGroup gets its member id at once; an open round waits for that pending member until it leaves', async () => {
+  const groupId = 'member-id-required';
+  const { a, memberId: aId, generationId } = await stableGroupOfOne(groupId);
+  const b = await client('kip394-b');
+  const first = await b.joinGroup({ groupId, topics: [TOPIC], stopAtMemberIdRequired: true });
+  assert.equal(first.error, MEMBER_ID_REQUIRED, 'answered at once, not held for a round');
+  const bId = first.memberId as string;
+  assert.match(bId, /^kip394-b-/, 'a Kafka-style id made from the client id');
+  assert.equal(await a.heartbeat({ groupId, generationId, memberId: aId }), 0, 'a pending id opens no round');
+
+  // C joins (a round opens) and A rejoins: every member has joined, but B is still pending.
+  const c = await client('kip394-c');
+  const cJoin = c.joinGroup({ groupId, topics: [TOPIC] });
+  await untilHeartbeat(a, { groupId, generationId, memberId: aId }, REBALANCE_IN_PROGRESS);
+  let settled = false;
+  const round = Promise.all([a.joinGroup({ groupId, memberId: aId, topics: [TOPIC] }), cJoin]).then((r) => {
+    settled = true;
+    return r;
+  });
+  await new Promise((r) => setTimeout(r, 700));
+  assert.equal(settled, false, "the round waits for the pending member (Kafka's hasAllMembersJoined)");
+
+  // B stops before joining with its id (a consumer closed right after subscribing): it knows its
+  // id, so it leaves, and the round completes without waiting for B's session timeout.
+  const leftAt = performance.now();
+  assert.equal(await b.leaveGroup(groupId, bId), 0, 'LeaveGroup of a pending member id');
+  const [aRound, cRound] = await round;
+  assert.ok(performance.now() - leftAt < 2_000, 'completed right after the leave');
+  assert.equal(aRound.error, 0);
+  assert.equal(cRound.error, 0);
+  assert.equal(aRound.generationId, generationId + 1);
+  const leaderMembers = aRound.leader === aId ? aRound.members : cRound.members;
+  assert.deepEqual(leaderMembers.map((m) => m.memberId).sort(), [aId, cRound.memberId].sort(), 'B is not a member');
 });

@@ -89,6 +89,9 @@ class Reader {
   }
 }
 
+/** KIP-394: a dynamic member's first JoinGroup gets its member id with this error. */
+export const MEMBER_ID_REQUIRED = 79;
+
 const API = { OffsetCommit: 8, OffsetFetch: 9, JoinGroup: 11, Heartbeat: 12, LeaveGroup: 13, SyncGroup: 14 };
 const API_DESCRIBE_GROUPS = 15;
 const API_LIST_GROUPS = 16;
@@ -174,6 +177,21 @@ export class WireClient {
   }
 
   async joinGroup(req: {
+    groupId: string;
+    memberId?: string;
+    instanceId?: string | null;
+    topics: string[];
+    sessionTimeoutMs?: number;
+    rebalanceTimeoutMs?: number;
+    /** Return a MEMBER_ID_REQUIRED answer instead of joining again with its id (as clients do). */
+    stopAtMemberIdRequired?: boolean;
+  }): Promise<JoinResult> {
+    const result = await this.joinOnce(req);
+    if (result.error !== MEMBER_ID_REQUIRED || req.memberId || req.stopAtMemberIdRequired) return result;
+    return this.joinOnce({ ...req, memberId: result.memberId as string });
+  }
+
+  private async joinOnce(req: {
     groupId: string;
     memberId?: string;
     instanceId?: string | null;
