@@ -120,3 +120,14 @@ test('a revoke whose handlers outlive revokeTimeoutMs aborts them and still comm
   assert.ok(performance.now() - started >= 450, 'waited for revokeTimeoutMs');
   assert.ok(steps.includes('commit revoke 0'));
 });
+
+test('an assignment that arrives after the stop flushed is not consumed: paused, not owned, no event', async () => {
+  const { steps, assignment, rebalancer } = setup();
+  assert.deepEqual(await rebalancer.stop(1_000), []);
+  steps.length = 0;
+  // A round that completes while the member closes (a storm member stopped right after joining).
+  rebalancer.enqueue({ kind: 'assign', partitions: [tp(3), tp(4)], lost: false });
+  await rebalancer.idle();
+  assert.deepEqual(steps, ['assign 3,4', 'pause 3,4']);
+  assert.equal(assignment.size, 0, 'not owned: admission drops what a poll brings');
+});

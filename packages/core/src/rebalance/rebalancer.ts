@@ -60,6 +60,15 @@ export class Rebalancer {
    * 4. run @OnPartitionsAssigned hooks; 5. report.
    */
   private async assign(partitions: TopicPartition[]): Promise<void> {
+    if (this.stopping) {
+      // The stop's flush already ran: work taken now would never be committed (the next owner
+      // would repeat it). librdkafka still needs the assign; the partitions stay paused and
+      // unowned (admission drops what a poll brings) until closing the consumer releases them.
+      this.deps.consumer.assign(partitions);
+      this.deps.consumer.pause(partitions);
+      this.deps.logger.info({ partitions: partitionNames(partitions) }, 'partitions assigned while stopping: not consumed');
+      return;
+    }
     this.deps.assignment.add(partitions);
     this.deps.consumer.assign(partitions);
     this.deps.consumer.resume(partitions);
