@@ -185,11 +185,7 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
     this.consumer.subscribe(topics);
   }
 
-  /**
-   * Waits up to `waitMs` (default: the consume timeout set by `subscribe`) for messages; returns at
-   * most `max`. The binding reads its timeout when the call starts, so setting it around the call
-   * affects this call only.
-   */
+  /** Waits up to `waitMs` (default: `subscribe`'s timeout, which the binding reads per call) for messages. */
   consume(max: number, waitMs = this.consumeTimeoutMs): Promise<RawMessage[]> {
     this.consumer.setDefaultConsumeTimeout(waitMs);
     const batch = new Promise<RawMessage[]>((resolve, reject) =>
