@@ -69,7 +69,7 @@ test('a fatal client error ends the pipeline with that error', async () => {
   await assert.rejects(p.run(), /fenced/);
 });
 
-test('with the budget full, polls do not wait for messages, and fetching goes on as soon as a message leaves', async () => {
+test('with the budget full past its grace, polls do not wait for messages, and fetching goes on as soon as a message leaves', async () => {
   const calls: Array<{ at: number; max: number; waitMs: number | undefined }> = [];
   let batches: RawMessage[][] = [[raw(0), raw(1)]];
   const fetch: FetchPort = {
@@ -111,14 +111,15 @@ test('with the budget full, polls do not wait for messages, and fetching goes on
     isStopping: () => stopping,
   });
   const done = p.run();
-  await new Promise((resolve) => setTimeout(resolve, 250));
+  await new Promise((resolve) => setTimeout(resolve, 450));
   const blocked = calls.slice(1);
   assert.ok(blocked.length >= 2, `kept polling while full (${blocked.length} polls)`);
+  assert.ok(blocked[0] && blocked[0].at - (calls[0]?.at ?? 0) >= 90, 'no poll during the grace (the room may come back)');
   assert.ok(
     blocked.every((c) => c.waitMs === 0),
     'a poll with nothing to fetch does not wait for messages',
   );
-  assert.ok(blocked.length <= 5, `not a busy loop: ${blocked.length} polls in 250 ms`);
+  assert.ok(blocked.length <= 6, `not a busy loop: ${blocked.length} polls in 450 ms`);
   batches = [[raw(2)]];
   const releasedAt = performance.now();
   release();
@@ -130,4 +131,54 @@ test('with the budget full, polls do not wait for messages, and fetching goes on
   stopping = true;
   await done;
   assert.deepEqual(handled, [0, 1, 2]);
+});
+
+test('a full budget that frees within its grace pauses nothing (a pause would drop what librdkafka prefetched)', async () => {
+  const polls: number[] = [];
+  let paused = 0;
+  let batches: RawMessage[][] = [[raw(0), raw(1)]];
+  const fetch: FetchPort = {
+    async consume(max) {
+      polls.push(max);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return batches.shift() ?? [];
+    },
+    pause(tps) {
+      paused += tps.length;
+    },
+    resume() {},
+  };
+  const assignment = new Assignment();
+  assignment.add([{ topic: 't', partition: 0 }]);
+  const handled: number[] = [];
+  let stopping = false;
+  const p = new Pipeline({
+    groupId: 'g',
+    fetch,
+    assignment,
+    handlersByTopic: new Map([['t', { name: 'H.on' } as HandlerDefinition]]),
+    chains: new Map([
+      [
+        'H.on',
+        async (ctx) => {
+          await new Promise((resolve) => setTimeout(resolve, 20)); // fills the budget of 2 for 20 ms
+          handled.push(ctx.message.offset);
+          if (ctx.message.offset === 1) batches = [[raw(2)]];
+        },
+      ],
+    ]),
+    options: resolveGroupOptions({ maxInFlight: 2, ordering: 'unordered' }),
+    events: new EventEmitter<TributaryEvents>(),
+    logger: pino({ level: 'silent' }),
+    onIdle: () => {},
+    onFetchError: () => {},
+    isStopping: () => stopping,
+  });
+  const done = p.run();
+  const deadline = Date.now() + 2_000;
+  while (handled.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+  stopping = true;
+  await done;
+  assert.deepEqual(handled, [0, 1, 2]);
+  assert.equal(paused, 0, 'nothing was paused');
 });

@@ -24,6 +24,14 @@ const FETCH_ERROR_PAUSE_MS = 1_000;
  * serve the group; a message leaving memory that lets a partition resume ends the wait earlier.
  */
 const BLOCKED_POLL_INTERVAL_MS = 100;
+/**
+ * With the budget full, how long polling waits for room before pausing every partition. Pausing
+ * makes librdkafka drop what it prefetched and fetch it again on resume (~50 ms a time on a
+ * 1 MB record batch); handlers that finish in milliseconds free room well within this.
+ */
+const FULL_GRACE_MS = 100;
+/** `applyBackpressure`'s answer while the grace runs: wait for room, do not poll. */
+const WAIT_FOR_ROOM = -1;
 
 /** What the pipeline needs from the consumer. */
 export interface FetchPort {
@@ -67,6 +75,8 @@ export class Pipeline {
   /** Set while polling waits for room (see `fetch`); called when a partition may resume. */
   private roomWaiter?: () => void;
   private lastShare = 0;
+  /** When the budget became full (unset while there is room). */
+  private fullSince?: number;
 
   constructor(private readonly deps: PipelineDeps) {
     this.executorDeps = {
@@ -113,6 +123,10 @@ export class Pipeline {
    */
   private async fetch(n: number): Promise<RawMessage[]> {
     try {
+      if (n === WAIT_FOR_ROOM) {
+        await this.roomOrTimeout(FULL_GRACE_MS - (performance.now() - (this.fullSince ?? 0)));
+        return [];
+      }
       if (n === 0) {
         await this.roomOrTimeout(BLOCKED_POLL_INTERVAL_MS);
         this.counters.lastPollAt = Date.now();
@@ -153,7 +167,9 @@ export class Pipeline {
     // The resume condition of planBackpressure, checked only while polling waits on it.
     if (
       this.roomWaiter &&
-      (message.owner.inMemory <= this.lastShare / 2 || this.counters.inMemory * 4 <= this.deps.options.maxInFlight)
+      (message.owner.inMemory <= this.lastShare / 2 ||
+        this.counters.inMemory * 4 <= this.deps.options.maxInFlight ||
+        (this.fullSince !== undefined && this.deps.options.maxInFlight - this.counters.inMemory >= this.wakeRoom()))
     ) {
       const wake = this.roomWaiter;
       this.roomWaiter = undefined;
@@ -175,8 +191,20 @@ export class Pipeline {
     });
   }
 
-  /** Pauses/resumes partitions as `planBackpressure` decides; returns the next poll's size (0: blocked). */
+  /**
+   * Pauses/resumes partitions as `planBackpressure` decides; returns the next poll's size (0: blocked,
+   * `WAIT_FOR_ROOM`: the budget is full and its grace runs, no poll).
+   */
+  /** Room worth a poll after the budget was full: a batch, or a quarter of the budget. */
+  private wakeRoom(): number {
+    return Math.min(this.deps.options.batchSize, Math.ceil(this.deps.options.maxInFlight / 4));
+  }
+
   private applyBackpressure(): number {
+    if (this.counters.inMemory >= this.deps.options.maxInFlight) {
+      this.fullSince ??= performance.now();
+      if (performance.now() - this.fullSince < FULL_GRACE_MS) return WAIT_FOR_ROOM;
+    } else this.fullSince = undefined;
     const plan = planBackpressure(this.deps.assignment.active(), this.counters.inMemory, this.deps.options);
     this.deps.fetch.pause(plan.pause);
     this.deps.fetch.resume(plan.resume);

@@ -3,8 +3,8 @@ import { Observable } from 'rxjs';
 
 /**
  * An Observable of fetched batches. Each turn asks `nextBatchSize()` how many messages fit
- * (backpressure decided by the caller, which also pauses partitions; 0 when nothing can arrive)
- * and calls `fetch(n)`.
+ * (backpressure decided by the caller, which also pauses partitions; 0 when nothing can arrive,
+ * negative when the caller wants no poll this turn) and calls `fetch(n)`.
  * It keeps polling even when nothing fits — with everything paused a poll returns nothing, but
  * still serves rebalance callbacks and keeps the member inside `max.poll.interval.ms`.
  * Completes when `isStopped()` turns true.
@@ -18,7 +18,7 @@ export function pollSource(
     let cancelled = false;
     const loop = async () => {
       while (!cancelled && !isStopped()) {
-        const batch = await fetch(Math.max(0, nextBatchSize()));
+        const batch = await fetch(nextBatchSize());
         if (cancelled) return;
         if (batch.length > 0) subscriber.next(batch);
         // Let completions, timers and I/O run between polls.
