@@ -119,8 +119,9 @@ test('a coordinator answering after 3 s: stop() awaits the final commit without 
     );
     await broker.setRtt(COORDINATOR, 0);
     const committed = await committedOffsets(broker.bootstrapServers, group, topic, PARTITIONS);
+    // A partition with nothing handled yet has no committed offset (-1001): it counts 0.
     assert.equal(
-      committed.reduce((a, b) => a + b, 0),
+      committed.reduce((a, b) => a + Math.max(0, b), 0),
       handled.length,
       'the group committed exactly what was handled',
     );

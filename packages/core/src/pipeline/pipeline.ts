@@ -201,11 +201,14 @@ export class Pipeline {
   }
 
   private applyBackpressure(): number {
-    if (this.counters.inMemory >= this.deps.options.maxInFlight) {
+    const active = this.deps.assignment.active();
+    // The grace only while no partition's lane starves: one with nothing in memory gets the first
+    // freed slot (pause all, resume it at once), as without the grace.
+    if (this.counters.inMemory >= this.deps.options.maxInFlight && active.every((p) => p.inMemory > 0)) {
       this.fullSince ??= performance.now();
       if (performance.now() - this.fullSince < FULL_GRACE_MS) return WAIT_FOR_ROOM;
-    } else this.fullSince = undefined;
-    const plan = planBackpressure(this.deps.assignment.active(), this.counters.inMemory, this.deps.options);
+    } else if (this.counters.inMemory < this.deps.options.maxInFlight) this.fullSince = undefined;
+    const plan = planBackpressure(active, this.counters.inMemory, this.deps.options);
     this.deps.fetch.pause(plan.pause);
     this.deps.fetch.resume(plan.resume);
     for (const tp of plan.pause) this.deps.events.emit('partition.paused', { groupId: this.deps.groupId, ...tp });
