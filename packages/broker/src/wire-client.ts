@@ -89,6 +89,15 @@ class Reader {
   }
 }
 
+interface JoinRequest {
+  groupId: string;
+  memberId?: string;
+  instanceId?: string | null;
+  topics: string[];
+  sessionTimeoutMs?: number;
+  rebalanceTimeoutMs?: number;
+}
+
 /** KIP-394: a dynamic member's first JoinGroup gets its member id with this error. */
 export const MEMBER_ID_REQUIRED = 79;
 
@@ -176,29 +185,18 @@ export class WireClient {
     });
   }
 
-  async joinGroup(req: {
-    groupId: string;
-    memberId?: string;
-    instanceId?: string | null;
-    topics: string[];
-    sessionTimeoutMs?: number;
-    rebalanceTimeoutMs?: number;
-    /** Return a MEMBER_ID_REQUIRED answer instead of joining again with its id (as clients do). */
-    stopAtMemberIdRequired?: boolean;
-  }): Promise<JoinResult> {
+  async joinGroup(
+    req: JoinRequest & {
+      /** Return a MEMBER_ID_REQUIRED answer instead of joining again with its id (as clients do). */
+      stopAtMemberIdRequired?: boolean;
+    },
+  ): Promise<JoinResult> {
     const result = await this.joinOnce(req);
     if (result.error !== MEMBER_ID_REQUIRED || req.memberId || req.stopAtMemberIdRequired) return result;
     return this.joinOnce({ ...req, memberId: result.memberId as string });
   }
 
-  private async joinOnce(req: {
-    groupId: string;
-    memberId?: string;
-    instanceId?: string | null;
-    topics: string[];
-    sessionTimeoutMs?: number;
-    rebalanceTimeoutMs?: number;
-  }): Promise<JoinResult> {
+  private async joinOnce(req: JoinRequest): Promise<JoinResult> {
     const body = new Writer()
       .str(req.groupId)
       .i32(req.sessionTimeoutMs ?? 45_000)

@@ -5,6 +5,7 @@ import type { Message as RawMessage } from '@confluentinc/kafka-javascript';
 import pino from 'pino';
 import { resolveGroupOptions } from '../config/group-options.js';
 import type { TributaryEvents } from '../events.js';
+import type { MessageContext } from '../message.js';
 import type { HandlerDefinition } from '../model/definitions.js';
 import { Assignment } from '../partitions/assignment.js';
 import { type FetchPort, Pipeline } from './pipeline.js';
@@ -69,6 +70,36 @@ test('a fatal client error ends the pipeline with that error', async () => {
   await assert.rejects(p.run(), /fenced/);
 });
 
+/** A one-partition pipeline over `fetch` whose handler runs `handle`; `stop()` ends its polling. */
+function onePartitionPipeline(
+  fetch: FetchPort,
+  handle: (ctx: MessageContext) => Promise<void>,
+  options: Parameters<typeof resolveGroupOptions>[0],
+) {
+  const assignment = new Assignment();
+  assignment.add([{ topic: 't', partition: 0 }]);
+  let stopping = false;
+  const p = new Pipeline({
+    groupId: 'g',
+    fetch,
+    assignment,
+    handlersByTopic: new Map([['t', { name: 'H.on' } as HandlerDefinition]]),
+    chains: new Map([['H.on', handle]]),
+    options: resolveGroupOptions(options),
+    events: new EventEmitter<TributaryEvents>(),
+    logger: pino({ level: 'silent' }),
+    onIdle: () => {},
+    onFetchError: () => {},
+    isStopping: () => stopping,
+  });
+  return {
+    p,
+    stop: () => {
+      stopping = true;
+    },
+  };
+}
+
 test('with the budget full past its grace, polls do not wait for messages, and fetching goes on as soon as a message leaves', async () => {
   const calls: Array<{ at: number; max: number; waitMs: number | undefined }> = [];
   let batches: RawMessage[][] = [[raw(0), raw(1)]];
@@ -81,40 +112,27 @@ test('with the budget full past its grace, polls do not wait for messages, and f
     pause() {},
     resume() {},
   };
-  const assignment = new Assignment();
-  assignment.add([{ topic: 't', partition: 0 }]);
   let release!: () => void;
   const gate = new Promise<void>((resolve) => {
     release = resolve;
   });
   const handled: number[] = [];
-  let stopping = false;
-  const p = new Pipeline({
-    groupId: 'g',
+  const { p, stop } = onePartitionPipeline(
     fetch,
-    assignment,
-    handlersByTopic: new Map([['t', { name: 'H.on' } as HandlerDefinition]]),
-    chains: new Map([
-      [
-        'H.on',
-        async (ctx) => {
-          if (ctx.message.offset === 0) await gate;
-          handled.push(ctx.message.offset);
-        },
-      ],
-    ]),
-    options: resolveGroupOptions({ maxInFlight: 2 }),
-    events: new EventEmitter<TributaryEvents>(),
-    logger: pino({ level: 'silent' }),
-    onIdle: () => {},
-    onFetchError: () => {},
-    isStopping: () => stopping,
-  });
+    async (ctx) => {
+      if (ctx.message.offset === 0) await gate;
+      handled.push(ctx.message.offset);
+    },
+    { maxInFlight: 2 },
+  );
   const done = p.run();
   await new Promise((resolve) => setTimeout(resolve, 450));
   const blocked = calls.slice(1);
   assert.ok(blocked.length >= 2, `kept polling while full (${blocked.length} polls)`);
-  assert.ok(blocked[0] && blocked[0].at - (calls[0]?.at ?? 0) >= 90, 'no poll during the grace (the room may come back)');
+  assert.ok(
+    blocked[0] && blocked[0].at - (calls[0]?.at ?? 0) >= 90,
+    'no poll during the grace (the room may come back)',
+  );
   assert.ok(
     blocked.every((c) => c.waitMs === 0),
     'a poll with nothing to fetch does not wait for messages',
@@ -127,8 +145,11 @@ test('with the budget full past its grace, polls do not wait for messages, and f
   while (handled.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
   const resumed = calls.find((c) => c.at > releasedAt && c.waitMs === undefined);
   assert.ok(resumed, 'a normal poll followed the release');
-  assert.ok(resumed.at - releasedAt < 80, `fetching resumed ${Math.round(resumed.at - releasedAt)} ms after room freed`);
-  stopping = true;
+  assert.ok(
+    resumed.at - releasedAt < 80,
+    `fetching resumed ${Math.round(resumed.at - releasedAt)} ms after room freed`,
+  );
+  stop();
   await done;
   assert.deepEqual(handled, [0, 1, 2]);
 });
@@ -148,36 +169,20 @@ test('a full budget that frees within its grace pauses nothing (a pause would dr
     },
     resume() {},
   };
-  const assignment = new Assignment();
-  assignment.add([{ topic: 't', partition: 0 }]);
   const handled: number[] = [];
-  let stopping = false;
-  const p = new Pipeline({
-    groupId: 'g',
+  const { p, stop } = onePartitionPipeline(
     fetch,
-    assignment,
-    handlersByTopic: new Map([['t', { name: 'H.on' } as HandlerDefinition]]),
-    chains: new Map([
-      [
-        'H.on',
-        async (ctx) => {
-          await new Promise((resolve) => setTimeout(resolve, 20)); // fills the budget of 2 for 20 ms
-          handled.push(ctx.message.offset);
-          if (ctx.message.offset === 1) batches = [[raw(2)]];
-        },
-      ],
-    ]),
-    options: resolveGroupOptions({ maxInFlight: 2, ordering: 'unordered' }),
-    events: new EventEmitter<TributaryEvents>(),
-    logger: pino({ level: 'silent' }),
-    onIdle: () => {},
-    onFetchError: () => {},
-    isStopping: () => stopping,
-  });
+    async (ctx) => {
+      await new Promise((resolve) => setTimeout(resolve, 20)); // fills the budget of 2 for 20 ms
+      handled.push(ctx.message.offset);
+      if (ctx.message.offset === 1) batches = [[raw(2)]];
+    },
+    { maxInFlight: 2, ordering: 'unordered' },
+  );
   const done = p.run();
   const deadline = Date.now() + 2_000;
   while (handled.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
-  stopping = true;
+  stop();
   await done;
   assert.deepEqual(handled, [0, 1, 2]);
   assert.equal(paused, 0, 'nothing was paused');
