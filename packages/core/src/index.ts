@@ -6,6 +6,8 @@ export {
   type HarnessMessage,
   type HarnessResult,
 } from './app/handler-harness.js';
+export type { GroupReadiness, Readiness } from './app/readiness.js';
+export { type Resolvable, type Resolver, tsyringeResolver } from './app/resolver.js';
 export type { ShutdownHook } from './app/shutdown.js';
 export { TributaryApp, type TributaryAppConfig } from './app/tributary-app.js';
 export type { GroupOptions, Ordering } from './config/schema.js';
@@ -15,6 +17,7 @@ export type { Decoder, DecoderOption, SchemaLike } from './decode.js';
 export {
   Consume,
   ConsumerGroup,
+  consumerGroupOf,
   OnPartitionsAssigned,
   OnPartitionsLost,
   OnPartitionsRevoked,

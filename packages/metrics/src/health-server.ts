@@ -25,38 +25,12 @@ export interface HealthServer {
  * reports the owned partitions, which the demo and dashboard show.
  */
 export async function startHealthServer(
-  app: Pick<TributaryApp, 'events' | 'stats' | 'status'>,
+  app: Pick<TributaryApp, 'readiness'>,
   metrics: TributaryMetrics,
   options: HealthServerOptions,
 ): Promise<HealthServer> {
   const stuckAfterMs = options.stuckAfterMs ?? 30_000;
-  const joined = new Set<string>();
-  app.events.on('partitions.assigned', (e) => joined.add(e.groupId));
-  const readiness = () => {
-    const now = Date.now();
-    const groups = app.stats().map((s) => ({
-      group: s.groupId,
-      joined: joined.has(s.groupId),
-      stuck: s.lastPollAt === 0 || now - s.lastPollAt > stuckAfterMs,
-      missingTopics: s.missingTopics,
-      assigned: s.assigned.map((p) => `${p.topic}/${p.partition}`),
-      inMemory: s.inMemory,
-      paused: s.paused.length,
-    }));
-    const reasons = [
-      ...(app.status === 'running' ? [] : [`the app is ${app.status}`]),
-      ...groups.flatMap((g) => {
-        if (g.missingTopics.length > 0) {
-          return [`group ${g.group}: waiting for missing topics ${g.missingTopics.join(', ')}`];
-        }
-        if (!g.joined) return [`group ${g.group}: no partitions assigned yet`];
-        if (g.stuck) return [`group ${g.group}: the poll loop has not polled for over ${stuckAfterMs / 1000} s`];
-        return [];
-      }),
-    ];
-    const ready = reasons.length === 0;
-    return { ready, status: app.status, ...(ready ? {} : { reason: reasons.join('; ') }), groups, ...options.info };
-  };
+  const readiness = () => ({ ...app.readiness({ stuckAfterMs }), ...options.info });
   const server = createServer(async (req, res) => {
     const url = (req.url ?? '/').split('?')[0];
     try {

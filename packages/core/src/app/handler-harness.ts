@@ -6,6 +6,7 @@ import type { Headers, Message, MessageContext, MessageOutcome } from '../messag
 import { composeHandlerChains } from '../middleware/handler-chains.js';
 import { type MiddlewareFn, type MiddlewareLike, resolveMiddleware } from '../middleware/middleware.js';
 import type { GroupDefinition, HandlerDefinition } from '../model/definitions.js';
+import { type Resolver, tsyringeResolver } from './resolver.js';
 import { scanHandlers } from './scan.js';
 
 /** A message as the broker would deliver it: bytes, not yet decoded. */
@@ -39,6 +40,8 @@ export interface HandlerHarnessOptions {
   middleware?: MiddlewareLike[];
   /** Resolves the handler and middleware classes. Default: a child of tsyringe's root container. */
   container?: DependencyContainer;
+  /** Instead of `container`: any resolver (e.g. Nest's, from @tributary/nestjs). */
+  resolver?: Resolver;
   logger: Logger;
 }
 
@@ -57,17 +60,17 @@ export class HandlerHarness {
     private readonly group: GroupDefinition,
     private readonly logger: Logger,
     appMiddleware: MiddlewareFn[],
-    container: DependencyContainer,
+    resolver: Resolver,
   ) {
-    this.chains = composeHandlerChains(group, group.options.middleware ?? [], appMiddleware, container);
+    this.chains = composeHandlerChains(group, group.options.middleware ?? [], appMiddleware, resolver);
   }
 
   /** Validates the class like `TributaryApp.create` does: a mistake throws the same typed error. */
   static create(options: HandlerHarnessOptions): HandlerHarness {
-    const container = options.container ?? rootContainer.createChildContainer();
-    const [group] = scanHandlers([options.handler], container);
-    const appMiddleware = resolveMiddleware(options.middleware ?? [], container, 'middleware');
-    return new HandlerHarness(group as GroupDefinition, options.logger, appMiddleware, container);
+    const resolver = options.resolver ?? tsyringeResolver(options.container ?? rootContainer.createChildContainer());
+    const [group] = scanHandlers([options.handler], resolver);
+    const appMiddleware = resolveMiddleware(options.middleware ?? [], resolver, 'middleware');
+    return new HandlerHarness(group as GroupDefinition, options.logger, appMiddleware, resolver);
   }
 
   get groupId(): string {

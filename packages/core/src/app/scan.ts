@@ -1,4 +1,3 @@
-import type { DependencyContainer } from 'tsyringe';
 import { groupOptionsSchema } from '../config/schema.js';
 import { validateConfig } from '../config/validate.js';
 import { resolveDecoder } from '../decode.js';
@@ -15,14 +14,15 @@ import {
 import { HandlerRegistrationError, TributaryConfigError } from '../errors.js';
 import { type ConsumeOptions, consumeOptionsSchema, normalizeConsumeSpec } from '../handlers/consume-options.js';
 import type { GroupDefinition, HandlerDefinition } from '../model/definitions.js';
+import type { Resolvable, Resolver } from './resolver.js';
 
 const describe = (cls: Function, method?: string | symbol) => (method ? `${cls.name}.${String(method)}` : cls.name);
 
 /**
  * The only reader of decorator metadata: validates every decorated class, resolves it from the
- * container, and groups handlers by consumer group. Every mistake names the class (and method).
+ * resolver, and groups handlers by consumer group. Every mistake names the class (and method).
  */
-export function scanHandlers(classes: readonly unknown[], container: DependencyContainer): GroupDefinition[] {
+export function scanHandlers(classes: readonly unknown[], resolver: Resolver): GroupDefinition[] {
   const groups = new Map<string, GroupDefinition>();
   for (const cls of classes) {
     if (typeof cls !== 'function') {
@@ -41,7 +41,7 @@ export function scanHandlers(classes: readonly unknown[], container: DependencyC
     const consumes = (Reflect.getOwnMetadata(CONSUME_METADATA, cls) ?? []) as ConsumeRecord[];
     if (consumes.length === 0) throw new HandlerRegistrationError(cls.name, 'has no @Consume(topic) method');
 
-    const instance = container.resolve(cls as never) as Record<string | symbol, unknown>;
+    const instance = resolver.resolve(cls as Resolvable) as Record<string | symbol, unknown>;
     const definition =
       groups.get(group.groupId) ??
       ({

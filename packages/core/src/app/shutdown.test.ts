@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pino from 'pino';
 import { container as root } from 'tsyringe';
+import { tsyringeResolver } from './resolver.js';
 import { runShutdown } from './shutdown.js';
 
 const capture = () => {
@@ -37,7 +38,7 @@ test('hooks run in order and are awaited, a failing one does not stop the next, 
         order.push(`third (pool disposed: ${Pool.disposed.length})`);
       },
     ],
-    child,
+    tsyringeResolver(child),
     1_000,
     logger,
   );
@@ -59,7 +60,7 @@ test('hooks share the timeout; what is left after it expires is not waited for',
         order.push('never reached');
       },
     ],
-    root.createChildContainer(),
+    tsyringeResolver(root.createChildContainer()),
     100,
     logger,
   );

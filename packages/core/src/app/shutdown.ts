@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { DependencyContainer } from 'tsyringe';
+import type { Resolver } from './resolver.js';
 
 /** An `onShutdown` function: awaited after every group stopped (close producers, pools, files). */
 export type ShutdownHook = () => unknown;
@@ -7,14 +7,14 @@ export type ShutdownHook = () => unknown;
 const expired = Symbol('expired');
 
 /**
- * Runs the hooks in order, then disposes the container (tsyringe awaits the `dispose()` of every
- * `Disposable` it constructed), all within `timeoutMs`. A hook that throws is logged and the
+ * Runs the hooks in order, then disposes the resolver (tsyringe's awaits the `dispose()` of every
+ * `Disposable` its container constructed), all within `timeoutMs`. A hook that throws is logged and the
  * next one still runs; when the time is up the rest is abandoned, and that is logged too.
  * Resolves `false` when something failed or did not finish.
  */
 export async function runShutdown(
   hooks: readonly ShutdownHook[],
-  container: DependencyContainer,
+  resolver: Resolver,
   timeoutMs: number,
   logger: Logger,
 ): Promise<boolean> {
@@ -22,7 +22,7 @@ export async function runShutdown(
   let clean = true;
   const steps: [string, () => unknown][] = [
     ...hooks.map((hook, i): [string, () => unknown] => [`onShutdown[${i}]${hook.name ? ` (${hook.name})` : ''}`, hook]),
-    ['disposing the container', () => container.dispose()],
+    ...(resolver.dispose ? [['disposing the container', () => resolver.dispose?.()] as [string, () => unknown]] : []),
   ];
   for (const [name, step] of steps) {
     const outcome = await withDeadline(step, deadline - performance.now()).catch((err: unknown) => {

@@ -11,26 +11,33 @@ import type { TributaryEvents } from '../events.js';
 import { createLogger, redactConfig } from '../logger.js';
 import { type MiddlewareLike, resolveMiddleware } from '../middleware/middleware.js';
 import { GroupConsumer, type GroupStats } from '../runtime/group-consumer.js';
+import { assessReadiness, type Readiness } from './readiness.js';
+import { type Resolver, tsyringeResolver } from './resolver.js';
 import { scanHandlers } from './scan.js';
 import { runShutdown, type ShutdownHook } from './shutdown.js';
 
 /** `TributaryApp.create` options; the schema validates them, these types guide the editor. */
 export type TributaryAppConfig = Omit<
   AppConfigInput,
-  'handlers' | 'middleware' | 'container' | 'logger' | 'onShutdown'
+  'handlers' | 'middleware' | 'container' | 'resolver' | 'logger' | 'onShutdown'
 > & {
   /** Classes decorated with `@ConsumerGroup`. */
   handlers: Function[];
   middleware?: MiddlewareLike[];
   /** Handlers and middleware are resolved from a child of this container (default: tsyringe's root). */
   container?: DependencyContainer;
+  /**
+   * Instead of `container`: where handler and middleware classes come from (`@tributary/nestjs`
+   * passes Nest's container). The app calls its `dispose()`, if any, at stop.
+   */
+  resolver?: Resolver;
   logger?: Logger | LoggerOptions;
   /** Awaited in order after every group stopped, before the process exits; bounded by `shutdownTimeoutMs`. */
   onShutdown?: ShutdownHook | ShutdownHook[];
 };
 
 interface AppSettings {
-  container: DependencyContainer;
+  resolver: Resolver;
   shutdownTimeoutMs: number;
   handleSignals: boolean;
   onShutdown: ShutdownHook[];
@@ -54,6 +61,8 @@ export class TributaryApp {
   private state: 'created' | 'starting' | 'running' | 'stopping' | 'stopped' = 'created';
   private stopPromise?: Promise<boolean>;
   private readonly signalHandler = (signal: NodeJS.Signals) => this.onSignal(signal);
+  /** Groups that have had an assignment since start: readiness needs one. */
+  private readonly joined = new Set<string>();
 
   private constructor(
     groups: (events: EventEmitter<TributaryEvents>) => GroupConsumer[],
@@ -63,6 +72,7 @@ export class TributaryApp {
     // Listeners may be many (metrics, logging, dashboards, tests): no leak warning for them.
     this.events.setMaxListeners(0);
     this.groups = groups(this.events);
+    this.events.on('partitions.assigned', (e) => this.joined.add(e.groupId));
   }
 
   static async create(config: TributaryAppConfig): Promise<TributaryApp> {
@@ -75,12 +85,15 @@ export class TributaryApp {
     for (const [groupId, overrides] of Object.entries(parsed.groups ?? {})) {
       validateConfig(groupOptionsSchema, overrides, `groups.${groupId}`);
     }
+    if (parsed.container && parsed.resolver) {
+      throw new TributaryConfigError('resolver', 'pass either `container` or `resolver`, not both');
+    }
     // A child the app owns: stop() disposes what it constructed, and the caller's container stays usable.
-    const container: DependencyContainer = (
-      (parsed.container as DependencyContainer | undefined) ?? rootContainer
-    ).createChildContainer();
+    const resolver: Resolver =
+      (parsed.resolver as Resolver | undefined) ??
+      tsyringeResolver(((parsed.container as DependencyContainer | undefined) ?? rootContainer).createChildContainer());
     const logger = createLogger(parsed.logger, parsed.logPayloads);
-    const definitions = scanHandlers(parsed.handlers, container);
+    const definitions = scanHandlers(parsed.handlers, resolver);
     const unknownOverrides = Object.keys(parsed.groups ?? {}).filter(
       (id) => !definitions.some((d) => d.groupId === id),
     );
@@ -90,7 +103,7 @@ export class TributaryApp {
         `no handler class uses consumer group "${unknownOverrides[0]}"`,
       );
     }
-    const appMiddleware = resolveMiddleware(parsed.middleware ?? [], container, 'middleware');
+    const appMiddleware = resolveMiddleware(parsed.middleware ?? [], resolver, 'middleware');
     const clientId = parsed.clientId ?? `tributary-${parsed.instanceId ?? hostname()}`;
     const groupLogger = logger.child(parsed.instanceId ? { instance: parsed.instanceId } : {});
     const build = (events: EventEmitter<TributaryEvents>) =>
@@ -109,7 +122,7 @@ export class TributaryApp {
         return new GroupConsumer(definition, options, {
           brokers,
           clientId,
-          container,
+          resolver,
           appMiddleware,
           appRdkafka: parsed.rdkafka ?? {},
           statsIntervalMs: parsed.statsIntervalMs ?? 0,
@@ -118,7 +131,7 @@ export class TributaryApp {
         });
       });
     return new TributaryApp(build, logger, {
-      container,
+      resolver,
       shutdownTimeoutMs: parsed.shutdownTimeoutMs ?? 30_000,
       handleSignals: parsed.handleSignals ?? true,
       onShutdown: [parsed.onShutdown ?? []].flat() as ShutdownHook[],
@@ -157,7 +170,7 @@ export class TributaryApp {
       this.state = 'stopping';
       process.off('SIGTERM', this.signalHandler);
       process.off('SIGINT', this.signalHandler);
-      const { shutdownTimeoutMs, onShutdown, container } = this.settings;
+      const { shutdownTimeoutMs, onShutdown, resolver } = this.settings;
       // The hooks run even when a group failed to stop: they release what the app holds.
       const groupsStopped = Promise.all(this.groups.map((g) => g.stop(shutdownTimeoutMs)));
       const groupsError = await groupsStopped.then(
@@ -165,7 +178,7 @@ export class TributaryApp {
         (err: unknown) => ({ err }),
       );
       this.events.emit('stopping', { signal });
-      const clean = await runShutdown(onShutdown, container, shutdownTimeoutMs, this.logger);
+      const clean = await runShutdown(onShutdown, resolver, shutdownTimeoutMs, this.logger);
       this.state = 'stopped';
       this.logger.info('tributary stopped');
       if (groupsError) throw groupsError.err;
@@ -199,6 +212,15 @@ export class TributaryApp {
 
   get status() {
     return this.state;
+  }
+
+  /**
+   * Ready = running, every subscribed topic exists, every group joined (an assignment seen) and
+   * polled within `stuckAfterMs` (default 30 s); `reason` says what is missing. `/health/ready` and
+   * `@tributary/nestjs`'s health indicator both answer from this.
+   */
+  readiness(options: { stuckAfterMs?: number } = {}): Readiness {
+    return assessReadiness(this.state, this.stats(), this.joined, options.stuckAfterMs ?? 30_000);
   }
 
   stats(): GroupStats[] {

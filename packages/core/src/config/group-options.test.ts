@@ -6,7 +6,11 @@ test('maxInFlight follows concurrency unless set: 1,000 at the default concurren
   assert.equal(resolveGroupOptions({}).maxInFlight, 1000);
   assert.equal(resolveGroupOptions({ concurrency: 64 }).maxInFlight, 1024);
   assert.equal(resolveGroupOptions({ concurrency: 1000 }).maxInFlight, 16_000);
-  assert.equal(resolveGroupOptions({ concurrency: 1000, maxInFlight: 2000 }).maxInFlight, 2000, 'an explicit value wins');
+  assert.equal(
+    resolveGroupOptions({ concurrency: 1000, maxInFlight: 2000 }).maxInFlight,
+    2000,
+    'an explicit value wins',
+  );
   assert.equal(defaultMaxInFlight(1), 1000);
 });
 

@@ -71,6 +71,12 @@ export const appConfigSchema = z.strictObject({
   handlers: z.array(functionSchema('a class decorated with @ConsumerGroup')).min(1),
   /** A tsyringe container (usually a child container) to resolve handler classes from. */
   container: z.any().optional(),
+  /** Instead of `container`: a `Resolver` (`resolve(cls)`, optional `dispose()`). */
+  resolver: z
+    .custom<object>((v) => typeof (v as { resolve?: unknown } | undefined)?.resolve === 'function', {
+      message: 'expected an object with resolve(cls)',
+    })
+    .optional(),
   /** App-wide middleware, outermost. */
   middleware: z.array(z.any()).optional(),
   /** A pino logger, or options for the one Tributary creates. */

@@ -42,3 +42,9 @@ export const OnPartitionsLost = hook('lost');
 export function UseMiddleware(...middleware: MiddlewareLike[]): MethodDecorator {
   return (target, method) => appendMetadata(MIDDLEWARE_METADATA, target.constructor, { method, middleware });
 }
+
+/** The group id of a class decorated with `@ConsumerGroup`, else undefined (for integrations that discover handler classes). */
+export function consumerGroupOf(cls: unknown): string | undefined {
+  if (typeof cls !== 'function') return undefined;
+  return (Reflect.getMetadata(GROUP_METADATA, cls) as { groupId?: string } | undefined)?.groupId;
+}

@@ -1,4 +1,4 @@
-import type { DependencyContainer } from 'tsyringe';
+import type { Resolver } from '../app/resolver.js';
 import type { MessageContext } from '../message.js';
 import type { GroupDefinition } from '../model/definitions.js';
 import { compose, type MiddlewareFn, resolveMiddleware } from './middleware.js';
@@ -13,12 +13,12 @@ export function composeHandlerChains(
   group: GroupDefinition,
   groupMiddleware: readonly unknown[],
   appMiddleware: readonly MiddlewareFn[],
-  container: DependencyContainer,
+  resolver: Resolver,
 ): Map<string, (ctx: MessageContext) => Promise<void>> {
-  const groupChain = resolveMiddleware([...groupMiddleware], container, `@ConsumerGroup(${group.groupId}).middleware`);
+  const groupChain = resolveMiddleware([...groupMiddleware], resolver, `@ConsumerGroup(${group.groupId}).middleware`);
   const chains = new Map<string, (ctx: MessageContext) => Promise<void>>();
   for (const handler of new Set(group.handlersByTopic.values())) {
-    const own = resolveMiddleware(handler.middleware, container, `@UseMiddleware on ${handler.name}`);
+    const own = resolveMiddleware(handler.middleware, resolver, `@UseMiddleware on ${handler.name}`);
     chains.set(
       handler.name,
       compose([...appMiddleware, ...groupChain, ...own], (c) => handler.invoke(c.message, c)),

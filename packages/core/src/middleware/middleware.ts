@@ -1,4 +1,5 @@
-import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import type { InjectionToken } from 'tsyringe';
+import type { Resolver } from '../app/resolver.js';
 import type { MessageContext } from '../message.js';
 
 export type Next = () => Promise<void>;
@@ -6,7 +7,7 @@ export type Next = () => Promise<void>;
 /** Koa-style: run code before/after `next()`, skip it to short-circuit, catch to turn an error into an outcome. */
 export type MiddlewareFn = (ctx: MessageContext, next: Next) => Promise<void>;
 
-/** A middleware class resolved from the DI container (so it can inject a Redis client, a producer…). */
+/** A middleware class resolved from the app's resolver (the DI container) (so it can inject a Redis client, a producer…). */
 export interface MiddlewareClass {
   handle(ctx: MessageContext, next: Next): Promise<void>;
 }
@@ -18,14 +19,10 @@ function isMiddlewareClass(m: unknown): m is new (...args: any[]) => MiddlewareC
 }
 
 /** Turns functions and injectable classes into plain functions, resolving classes once, at bootstrap. */
-export function resolveMiddleware(
-  list: readonly unknown[],
-  container: DependencyContainer,
-  where: string,
-): MiddlewareFn[] {
+export function resolveMiddleware(list: readonly unknown[], resolver: Resolver, where: string): MiddlewareFn[] {
   return list.map((m, i) => {
     if (isMiddlewareClass(m)) {
-      const instance = container.resolve(m);
+      const instance = resolver.resolve(m);
       return (ctx, next) => instance.handle(ctx, next);
     }
     if (typeof m === 'function') return m as MiddlewareFn;

@@ -34,9 +34,10 @@ test('a paused partition resumes at half its share, or once memory is a quarter 
   assert.deepEqual(plan.resume, [{ topic: 't', partition: 1 }]);
   assert.equal(states[0]?.paused, true);
   const relieved = [partition(0, 20, true), partition(1, 5)];
-  assert.deepEqual(planBackpressure(relieved, 25, { maxInFlight: 100, batchSize: 500, maxBufferedPerPartition: 25 }).resume, [
-    { topic: 't', partition: 0 },
-  ]);
+  assert.deepEqual(
+    planBackpressure(relieved, 25, { maxInFlight: 100, batchSize: 500, maxBufferedPerPartition: 25 }).resume,
+    [{ topic: 't', partition: 0 }],
+  );
 });
 
 test('polls are as large as batchSize allows, whatever the partition count', () => {

@@ -66,7 +66,10 @@ export class Rebalancer {
       // unowned (admission drops what a poll brings) until closing the consumer releases them.
       this.deps.consumer.assign(partitions);
       this.deps.consumer.pause(partitions);
-      this.deps.logger.info({ partitions: partitionNames(partitions) }, 'partitions assigned while stopping: not consumed');
+      this.deps.logger.info(
+        { partitions: partitionNames(partitions) },
+        'partitions assigned while stopping: not consumed',
+      );
       return;
     }
     this.deps.assignment.add(partitions);

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { DependencyContainer } from 'tsyringe';
+import type { Resolver } from '../app/resolver.js';
 import type { ResolvedGroupOptions } from '../config/group-options.js';
 import { consumerConfig } from '../connection/consumer-config.js';
 import { ConsumerConnection } from '../connection/consumer-connection.js';
@@ -28,7 +28,7 @@ const MIN_CLOSE_MS = 1_000;
 export interface GroupRuntimeContext {
   brokers: string;
   clientId: string;
-  container: DependencyContainer;
+  resolver: Resolver;
   appMiddleware: MiddlewareFn[];
   appRdkafka: Record<string, string | number | boolean>;
   statsIntervalMs: number;
@@ -110,7 +110,7 @@ export class GroupConsumer {
       fetch: this.connection,
       assignment: this.assignment,
       handlersByTopic: definition.handlersByTopic,
-      chains: composeHandlerChains(definition, options.middleware, ctx.appMiddleware, ctx.container),
+      chains: composeHandlerChains(definition, options.middleware, ctx.appMiddleware, ctx.resolver),
       options,
       events,
       logger: this.logger,

@@ -1,0 +1,1 @@
+export { TributaryHealthIndicator } from './tributary-health.indicator.js';
