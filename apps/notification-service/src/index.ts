@@ -4,6 +4,7 @@ export { GROUP_ID, TaskNotifications } from './handlers.js';
 export { ConsoleNotifier } from './notifier/console-notifier.js';
 export { FileNotifier } from './notifier/file-notifier.js';
 export { NOTIFIER, type Notification, type Notifier } from './notifier/notifier.js';
+export { notifierFor } from './notifier/notifier-for.js';
 export { WebhookError, WebhookNotifier } from './notifier/webhook-notifier.js';
 export { type RunningService, startNotificationService } from './service.js';
 export {

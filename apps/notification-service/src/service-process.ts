@@ -10,20 +10,25 @@ export interface ServiceProcess {
   /** The file notifier's output: one JSON line per notification. */
   file: string;
   child: ChildProcess;
-  exited: Promise<number | null>;
-  /** Sends `signal` (default SIGTERM: graceful) and resolves with the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** The exit code, or the signal's name when the process ended by a signal (a Nest app re-raises the one it stopped on). */
+  exited: Promise<number | NodeJS.Signals | null>;
+  /** Sends `signal` (default SIGTERM: graceful) and resolves as `exited`. */
+  stop(signal?: NodeJS.Signals): Promise<number | NodeJS.Signals | null>;
 }
 
-/** Starts one instance with the file notifier writing to `<dir>/<instance>.jsonl`. */
+/**
+ * Starts one instance with the file notifier writing to `<dir>/<instance>.jsonl`. `main` is the
+ * entry point: this service's by default, or another with the same environment (the Nest one).
+ */
 export function spawnServiceProcess(
   instance: string,
   dir: string,
   env: Record<string, string>,
   stdio: 'inherit' | 'ignore' = 'inherit',
+  main = serviceMain,
 ): ServiceProcess {
   const file = join(dir, `${instance}.jsonl`);
-  const child = spawn(process.execPath, [serviceMain], {
+  const child = spawn(process.execPath, [main], {
     env: {
       ...process.env,
       INSTANCE_ID: instance,
@@ -35,7 +40,9 @@ export function spawnServiceProcess(
     },
     stdio: ['ignore', stdio, stdio],
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
   return {
     instance,
     file,

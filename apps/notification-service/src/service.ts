@@ -14,10 +14,8 @@ import pino from 'pino';
 import { container as root } from 'tsyringe';
 import type { ServiceConfig } from './config.js';
 import { GROUP_ID, TaskNotifications } from './handlers.js';
-import { ConsoleNotifier } from './notifier/console-notifier.js';
-import { FileNotifier } from './notifier/file-notifier.js';
-import { NOTIFIER, type Notifier } from './notifier/notifier.js';
-import { WebhookNotifier } from './notifier/webhook-notifier.js';
+import { NOTIFIER } from './notifier/notifier.js';
+import { notifierFor } from './notifier/notifier-for.js';
 
 export interface RunningService {
   app: TributaryApp;
@@ -25,13 +23,6 @@ export interface RunningService {
   instanceId: string;
   /** Graceful: drain and commit, flush the DLQ producer, close Redis and HTTP. */
   stop(): Promise<void>;
-}
-
-function notifierFor(config: ServiceConfig): Notifier {
-  const n = config.notifier;
-  if (n.kind === 'file') return new FileNotifier(n.file as string, config.instanceId, n.latencyMs);
-  if (n.kind === 'webhook') return new WebhookNotifier(n.url as string, n.timeoutMs, n.latencyMs);
-  return new ConsoleNotifier(n.latencyMs);
 }
 
 /**

@@ -18,5 +18,7 @@ export async function startConsumer(spec: ConsumerSpec, handle: HandleFn): Promi
       return (await import('./nestjs.js')).startNest(spec, handle);
     case 'tributary':
       return (await import('./tributary.js')).startTributary(spec, handle);
+    case 'tributary-nest':
+      return (await import('./tributary-nest.js')).startTributaryNest(spec, handle);
   }
 }

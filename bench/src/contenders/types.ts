@@ -6,7 +6,14 @@ import type { Ordering } from '@tributary/core';
  */
 export type HandleFn = (partition: number, offset: number, value: Buffer | null) => void | Promise<void>;
 
-export type ContenderKind = 'raw' | 'ckjs-kafkajs' | 'ckjs-eachbatch' | 'kafkajs' | 'nestjs' | 'tributary';
+export type ContenderKind =
+  | 'raw'
+  | 'ckjs-kafkajs'
+  | 'ckjs-eachbatch'
+  | 'kafkajs'
+  | 'nestjs'
+  | 'tributary'
+  | 'tributary-nest';
 
 /** Pieces of the production stack, to see what each costs. */
 export type MiddlewarePiece = 'logging' | 'tracing' | 'deadLetter' | 'retry' | 'metrics';

@@ -4,7 +4,12 @@ import type { WorkloadResult } from '../workloads/types.js';
 import { figure, findRow } from './cells.js';
 import type { TargetResult } from './targets.js';
 
-const atLeast = (target: string, value: number | undefined, min: number, measured: (v: number) => string): TargetResult =>
+const atLeast = (
+  target: string,
+  value: number | undefined,
+  min: number,
+  measured: (v: number) => string,
+): TargetResult =>
   value === undefined
     ? { target, measured: 'not measured' }
     : {
@@ -25,7 +30,12 @@ export function throughputTargets(results: readonly WorkloadResult[]): TargetRes
   ] as const) {
     for (const partitions of SCALING_PARTITIONS)
       targets.push(
-        atLeast(`${contender} at ${partitions} partition(s) ≥ ${min}× raw tuned`, vsTuned(contender, partitions), min, (v) => `${v.toFixed(2)}×`),
+        atLeast(
+          `${contender} at ${partitions} partition(s) ≥ ${min}× raw tuned`,
+          vsTuned(contender, partitions),
+          min,
+          (v) => `${v.toFixed(2)}×`,
+        ),
       );
   }
   const one = vsTuned('tributary-defaults', 1);
@@ -44,10 +54,15 @@ export function throughputTargets(results: readonly WorkloadResult[]): TargetRes
   for (const concurrency of IO_CONCURRENCIES) {
     const row = findRow(results, 'io', `tributary-key c${concurrency}`);
     targets.push(
-      atLeast(`I/O, key ordering, concurrency ${concurrency}: ≥ 0.85× concurrency / 10 ms`, figure(row?.values.vsLimit), 0.85, (v) => {
-        const rss = figure(row?.values.peakRssMb);
-        return `${v.toFixed(2)}×${rss === undefined ? '' : `, peak RSS ${rss.toFixed(0)} MB`}`;
-      }),
+      atLeast(
+        `I/O, key ordering, concurrency ${concurrency}: ≥ 0.85× concurrency / 10 ms`,
+        figure(row?.values.vsLimit),
+        0.85,
+        (v) => {
+          const rss = figure(row?.values.peakRssMb);
+          return `${v.toFixed(2)}×${rss === undefined ? '' : `, peak RSS ${rss.toFixed(0)} MB`}`;
+        },
+      ),
     );
   }
   for (const ordering of ['key', 'unordered'] as const) {
@@ -56,7 +71,12 @@ export function throughputTargets(results: readonly WorkloadResult[]): TargetRes
     targets.push(
       s === undefined
         ? { target, measured: 'not measured' }
-        : { target, measured: `${s.toFixed(2)} s`, met: s <= 0.5, margin: s <= 0.5 ? `${(0.5 - s).toFixed(2)} s to spare` : `missed by ${(s - 0.5).toFixed(2)} s` },
+        : {
+            target,
+            measured: `${s.toFixed(2)} s`,
+            met: s <= 0.5,
+            margin: s <= 0.5 ? `${(0.5 - s).toFixed(2)} s to spare` : `missed by ${(s - 0.5).toFixed(2)} s`,
+          },
     );
   }
   const serial = findRow(results, 'pc', 'tributary-partition pc')?.values;
@@ -69,7 +89,10 @@ export function throughputTargets(results: readonly WorkloadResult[]): TargetRes
           target,
           measured: `${ratio.toFixed(2)}× the nominal work; ${figure(serial?.vsFloor)?.toFixed(2)}× the serial floor of Node's timers`,
           met: ratio <= 1.1,
-          margin: ratio <= 1.1 ? 'met' : `missed by ${Math.round((ratio - 1.1) * 100)} % (Node's timers: see the serial floor)`,
+          margin:
+            ratio <= 1.1
+              ? 'met'
+              : `missed by ${Math.round((ratio - 1.1) * 100)} % (Node's timers: see the serial floor)`,
         },
   );
   return targets;
@@ -85,7 +108,8 @@ export function rebalanceTargets(results: readonly WorkloadResult[]): TargetResu
           target,
           measured: `${Math.round(value)} ms`,
           met: value < maxMs,
-          margin: value < maxMs ? `${Math.round(maxMs - value)} ms to spare` : `missed by ${Math.round(value - maxMs)} ms`,
+          margin:
+            value < maxMs ? `${Math.round(maxMs - value)} ms to spare` : `missed by ${Math.round(value - maxMs)} ms`,
         };
   return [
     within('cooperative join: partitions that stay stand still < 50 ms', figure(values?.stayedGap), 50),

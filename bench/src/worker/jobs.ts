@@ -9,7 +9,7 @@ export type HandlerSpec =
 
 /** A deterministic "random" 0–maxMs from the offset (Knuth's multiplicative hash), in ms. */
 export function workMsOf(offset: number, maxMs: number): number {
-  return ((Math.imul(offset + 1, 2654435761) >>> 0) % 1_000_001) / 1_000_000 * maxMs;
+  return (((Math.imul(offset + 1, 2654435761) >>> 0) % 1_000_001) / 1_000_000) * maxMs;
 }
 
 /** Consume a pre-produced backlog `reps` times, each with a fresh consumer group. */

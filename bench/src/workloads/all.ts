@@ -3,8 +3,8 @@ import { ioWorkload } from './io.js';
 import { latencyWorkload } from './latency.js';
 import { memoryWorkload } from './memory.js';
 import { noopWorkload } from './noop.js';
-import { rebalanceWorkload } from './rebalance.js';
 import { parallelConsumerWorkload } from './parallel-consumer.js';
+import { rebalanceWorkload } from './rebalance.js';
 import { scalingWorkload } from './scaling.js';
 import type { Workload } from './types.js';
 

@@ -46,6 +46,12 @@ const CONTENDERS: Contender[] = [
   },
   { name: 'kafkajs', kind: 'kafkajs', setup: 'eachMessage, partitionsConsumedConcurrently 12' },
   { name: 'nestjs', kind: 'nestjs', setup: '@EventPattern, partitionsConsumedConcurrently 12' },
+  {
+    name: 'tributary-key nest',
+    kind: 'tributary-nest',
+    tributary: { ordering: 'key', middleware: false, ...KEY_SETTINGS },
+    setup: `inside Nest (@tributary/nestjs), ordering key, concurrency ${KEY_SETTINGS.concurrency}, maxInFlight ${KEY_SETTINGS.maxInFlight}`,
+  },
 ];
 
 /** Contenders whose ceiling is one message per partition at a time: measured over a prefix. */

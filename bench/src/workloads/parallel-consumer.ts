@@ -39,18 +39,32 @@ export const parallelConsumerWorkload: Workload = {
   id: 'pc',
   title: "Parallel Consumer's workload",
   async prepare(ctx) {
-    await ensureBacklog(ctx.broker, TOPIC, MESSAGES, { keys: MESSAGES, partitions: 1, valueBytes: ctx.plan.valueBytes });
-    progress(`produced ${MESSAGES.toLocaleString('en-US')} messages (${MESSAGES.toLocaleString('en-US')} keys, 1 partition) to ${TOPIC}`);
+    await ensureBacklog(ctx.broker, TOPIC, MESSAGES, {
+      keys: MESSAGES,
+      partitions: 1,
+      valueBytes: ctx.plan.valueBytes,
+    });
+    progress(
+      `produced ${MESSAGES.toLocaleString('en-US')} messages (${MESSAGES.toLocaleString('en-US')} keys, 1 partition) to ${TOPIC}`,
+    );
   },
   async run(ctx): Promise<WorkloadResult[]> {
     const rows: Row[] = [];
     const nominalMs = Array.from({ length: MESSAGES }, (_, o) => workMsOf(o, MAX_WORK_MS)).reduce((a, b) => a + b, 0);
     const floorMs = await serialFloorMs(ctx.plan.quick ? 300 : 1000);
-    progress(`pc: nominal work ${(nominalMs / 1000).toFixed(1)} s; serial floor of Node's timers ${(floorMs / 1000).toFixed(1)} s`);
+    progress(
+      `pc: nominal work ${(nominalMs / 1000).toFixed(1)} s; serial floor of Node's timers ${(floorMs / 1000).toFixed(1)} s`,
+    );
     for (const contender of CONTENDERS.filter((c) => ctx.selected(c.name))) {
       const serial = contender.ordering === 'partition';
       const outcome = await runThroughput(ctx, `pc ${contender.name}`, {
-        spec: { kind: 'tributary', topic: TOPIC, groupId: `pc-${contender.ordering}`, partitions: 1, tributary: contender.tributary },
+        spec: {
+          kind: 'tributary',
+          topic: TOPIC,
+          groupId: `pc-${contender.ordering}`,
+          partitions: 1,
+          tributary: contender.tributary,
+        },
         handler: { type: 'random-sleep', maxMs: MAX_WORK_MS },
         messages: MESSAGES,
         warmupMessages: serial ? 0 : 2000,

@@ -2,36 +2,64 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, describe, type TestContext, test } from 'node:test';
 import { type BrokerProcess, startBrokerProcess } from '@tributary/broker';
-import { readNotificationFiles, type ServiceProcess, spawnServiceProcess } from '@tributary/notification-service';
+import { nestServiceMain } from '@tributary/nest-notification-service';
+import {
+  readNotificationFiles,
+  type ServiceProcess,
+  serviceMain,
+  spawnServiceProcess,
+} from '@tributary/notification-service';
 import { produceTasks } from '@tributary/task-producer';
 import { committedOffsets, endOffsets, waitUntil } from '@tributary/testing';
 
-let broker: BrokerProcess;
-let dir: string;
-const instances: ServiceProcess[] = [];
-before(async () => {
-  broker = await startBrokerProcess({
-    brokers: 1,
-    topics: [
-      { name: 'task-created', partitions: 6 },
-      { name: 'task-completed', partitions: 6 },
-    ],
-  });
-  dir = mkdtempSync(join(tmpdir(), 'notification-scale-'));
-});
-after(async () => {
-  await Promise.all(instances.map((i) => i.stop('SIGKILL')));
-  await broker.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+/**
+ * The same service twice: apps/notification-service (tsyringe, its own signal handling: exit 0) and
+ * apps/nest-notification-service (Nest providers, Nest's shutdown hooks: a graceful stop re-raises
+ * SIGTERM). Each on a broker of its own; the same scenario and the same assertions.
+ */
+const services = [
+  { name: 'notification-service', main: serviceMain, graceful: 0 },
+  { name: 'nest-notification-service', main: nestServiceMain, graceful: 'SIGTERM' },
+] as const;
 
-test('3 service processes, 20,000 events, scaling 1→3→1 while producing: every event notified exactly once', async (t) => {
+for (const service of services) {
+  describe(service.name, () => {
+    let broker: BrokerProcess;
+    let dir: string;
+    const instances: ServiceProcess[] = [];
+    before(async () => {
+      broker = await startBrokerProcess({
+        brokers: 1,
+        topics: [
+          { name: 'task-created', partitions: 6 },
+          { name: 'task-completed', partitions: 6 },
+        ],
+      });
+      dir = mkdtempSync(join(tmpdir(), 'notification-scale-'));
+    });
+    after(async () => {
+      await Promise.all(instances.map((i) => i.stop('SIGKILL')));
+      await broker.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    test('3 service processes, 20,000 events, scaling 1→3→1 while producing: every event notified exactly once', (t) =>
+      scaleScenario(t, broker, dir, instances, service));
+  });
+}
+
+async function scaleScenario(
+  t: TestContext,
+  broker: BrokerProcess,
+  dir: string,
+  instances: ServiceProcess[],
+  service: (typeof services)[number],
+) {
   const env = { KAFKA_BROKERS: broker.bootstrapServers, NOTIFY_LATENCY_MS: '5' };
   const manifest = join(dir, 'manifest.jsonl');
   const start = (name: string) => {
-    const instance = spawnServiceProcess(name, dir, env);
+    const instance = spawnServiceProcess(name, dir, env, 'inherit', service.main);
     instances.push(instance);
     return instance;
   };
@@ -48,8 +76,8 @@ test('3 service processes, 20,000 events, scaling 1→3→1 while producing: eve
   const second = start('i2');
   const third = start('i3');
   await new Promise((resolve) => setTimeout(resolve, 12_000));
-  assert.equal(await second.stop(), 0, 'i2 stopped gracefully');
-  assert.equal(await third.stop(), 0, 'i3 stopped gracefully');
+  assert.equal(await second.stop(), service.graceful, 'i2 stopped gracefully');
+  assert.equal(await third.stop(), service.graceful, 'i3 stopped gracefully');
   const produced = await producing;
   t.diagnostic(`produced ${produced.produced} (${produced.poison} malformed) in ${produced.elapsedMs} ms`);
 
@@ -102,5 +130,5 @@ test('3 service processes, 20,000 events, scaling 1→3→1 while producing: eve
     produced.poison,
     'every malformed event dead-lettered',
   );
-  assert.equal(await first.stop(), 0);
-});
+  assert.equal(await first.stop(), service.graceful);
+}
