@@ -80,9 +80,17 @@ async function readmeProject(packages) {
   const log = join(work, 'readme-project.log');
   mkdirSync(join(project, 'src'), { recursive: true });
   const installs = parseInstallLines(readmeSnippet('install'));
-  const direct = installs.flatMap((line) => line.names).filter((n) => n.startsWith('@tributary/'));
+  const nestInstalls = parseInstallLines(readmeSnippet('nest-install'));
+  const direct = [...installs, ...nestInstalls]
+    .flatMap((line) => line.names)
+    .filter((n) => n.startsWith('@tributary/'));
+  const specsOf = (names) =>
+    names.map((name) => {
+      const packed = packages.find((p) => p.name === name);
+      return packed ? packed.tarball : `${name}@${workspaceVersion(ROOT, name)}`;
+    });
 
-  await step('2/6 README project: npm init, the package.json snippet, the install lines', async () => {
+  await step('2/7 README project: npm init, the package.json snippet, the install lines', async () => {
     await npm(['init', '-y'], { cwd: project, logPath: log });
     const fragment = JSON.parse(readmeSnippet('package-json'));
     updateJson(join(project, 'package.json'), (json) => ({
@@ -93,11 +101,7 @@ async function readmeProject(packages) {
     say(`    package.json: ${JSON.stringify(fragment)} + overrides for the transitive @tributary packages`);
     say('    @tributary/* → the packed tarballs; other names pinned to the versions this repository tests with');
     for (const { env, flags, names } of installs) {
-      const specs = names.map((name) => {
-        const packed = packages.find((p) => p.name === name);
-        return packed ? packed.tarball : `${name}@${workspaceVersion(ROOT, name)}`;
-      });
-      const ms = await npm(['install', ...flags, ...specs], { cwd: project, env, logPath: log });
+      const ms = await npm(['install', ...flags, ...specsOf(names)], { cwd: project, env, logPath: log });
       timings.push([`    npm install ${flags.join(' ')} (${names.length} packages)`, ms]);
     }
     if (!existsSync(binding(project))) {
@@ -108,16 +112,16 @@ async function readmeProject(packages) {
     }
   });
 
-  await step('3/6 README project: compile the first handler and the producer with the README tsconfig', async () => {
+  await step('3/7 README project: compile the first handler and the producer with the README tsconfig', async () => {
     writeFileSync(join(project, 'tsconfig.json'), readmeSnippet('tsconfig'));
     writeFileSync(join(project, 'src', 'main.ts'), readmeSnippet('first-handler'));
     writeFileSync(join(project, 'src', 'produce.ts'), readmeSnippet('produce'));
     await run(join(project, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { cwd: project, logPath: log });
   });
 
-  await step('4/6 README project: run it on an embedded broker until it handled a produced message', async () => {
-    const brokers = await startBroker(project, log);
-    const env = { KAFKA_BROKERS: brokers };
+  let env;
+  await step('4/7 README project: run it on an embedded broker until it handled a produced message', async () => {
+    env = { KAFKA_BROKERS: await startBroker(project, log) };
     const app = startProcess('first handler (node dist/main.js)', 'node', ['dist/main.js'], {
       cwd: project,
       env,
@@ -130,6 +134,30 @@ async function readmeProject(packages) {
     say('    the handler logged "notify u-1: write the docs"');
     await stopExpectingZero(app);
   });
+
+  await step('5/7 README project: With NestJS — its install line, compile its handler, run it for a message', async () => {
+    for (const { env: installEnv, flags, names } of nestInstalls) {
+      const ms = await npm(['install', ...flags, ...specsOf(names)], { cwd: project, env: installEnv, logPath: log });
+      timings.push([`    npm install ${flags.join(' ')} (${names.length} packages, NestJS)`, ms]);
+    }
+    writeFileSync(join(project, 'src', 'nest-main.ts'), readmeSnippet('nest-handler'));
+    await run(join(project, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { cwd: project, logPath: log });
+    const app = startProcess('Nest handler (node dist/nest-main.js)', 'node', ['dist/nest-main.js'], {
+      cwd: project,
+      env,
+      logPath: log,
+    });
+    processes.push(app);
+    await app.waitFor(/"msg":"tributary started"/, 60_000, '"tributary started"');
+    await run('node', ['dist/produce.js'], { cwd: project, env, logPath: log });
+    await app.waitFor(/"msg":"notify u-1: write the docs"/, 60_000, 'the Nest handler\'s "notify u-1: write the docs" line');
+    say('    the Nest provider handled the message');
+    // Nest's shutdown hooks stop the app, then re-raise the signal: a graceful stop ends by SIGTERM.
+    const code = await app.stop();
+    if (code !== 'SIGTERM') throw new PackagingCheckError(`the Nest app ended with ${code} after SIGTERM (expected Nest to re-raise SIGTERM)`, log);
+    await app.waitFor(/"msg":"tributary stopped"/, 1_000, '"tributary stopped" before exit');
+    say('    it stopped gracefully on SIGTERM ("tributary stopped", then Nest re-raised the signal)');
+  });
 }
 
 async function exampleProject(packages) {
@@ -138,7 +166,7 @@ async function exampleProject(packages) {
   const [install] = parseInstallLines(readmeSnippet('install')); // the same environment and flags
 
   await step(
-    '5/6 examples/task-notifier: copy, install from the tarballs, npm test (tsc + its unit test)',
+    '6/7 examples/task-notifier: copy, install from the tarballs, npm test (tsc + its unit test)',
     async () => {
       cpSync(EXAMPLE, project, {
         recursive: true,
@@ -163,7 +191,7 @@ async function exampleProject(packages) {
     },
   );
 
-  await step('6/6 examples/task-notifier: run it for a valid and an invalid event, read its metrics', async () => {
+  await step('7/7 examples/task-notifier: run it for a valid and an invalid event, read its metrics', async () => {
     const brokers = await startBroker(project, log);
     const env = { KAFKA_BROKERS: brokers, HTTP_PORT: '0' };
     const app = startProcess('task-notifier (node dist/main.js)', 'node', ['dist/main.js'], {
@@ -202,7 +230,7 @@ async function exampleProject(packages) {
 
 try {
   say(`node ${process.version}, npm tarballs and projects in ${work}`);
-  const packages = await step('1/6 npm pack packages/* and check what each tarball holds', () =>
+  const packages = await step('1/7 npm pack packages/* and check what each tarball holds', () =>
     packAll(ROOT, join(work, 'tarballs')),
   );
   await readmeProject(packages);

@@ -35,4 +35,6 @@ test('the snippets check-packaging.mjs runs are there, and examples/task-notifie
   );
   assert.match(await snippet('first-handler'), /@ConsumerGroup\(/);
   assert.match(await snippet('produce'), /sendJson\('task-created'/);
+  assert.match(await snippet('nest-install'), /^npm install @tributary\/nestjs /);
+  assert.match(await snippet('nest-handler'), /TributaryModule\.forRoot\(/);
 });
