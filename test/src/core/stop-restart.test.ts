@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Consume, ConsumerGroup, type Message, type MessageContext, TributaryApp } from '@tributary/core';
 import {
@@ -87,4 +89,39 @@ test('stop() during work commits what finished and nothing else; a restart resum
   // Gaps below work that already ran were finished before the final commit: nothing runs twice.
   assert.deepEqual(recorder.duplicates(), []);
   assert.equal(recorder.distinct(), total);
+});
+
+test('after stop() resolves nothing keeps the process alive: a script that stops its app simply ends', async () => {
+  const topic = uniqueName('stop-exit');
+  await kafka.createTopic({ name: topic, partitions: 1 });
+  const fixture = join(__dirname, '..', 'fixtures', 'stop-then-return.js');
+  const child = spawn(process.execPath, [fixture, kafka.bootstrapServers, uniqueName('g'), topic], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await waitUntil(() => stdout.includes('stopped') || child.exitCode !== null, {
+    timeoutMs: 30_000,
+    message: 'the script to stop its app',
+  });
+  const stoppedAt = performance.now();
+  // Before the fix a cancelled-too-late timer kept the loop alive for the rest of shutdownTimeoutMs
+  // (30 s by default) after stop() returned; 10 s is far from both.
+  let timer: NodeJS.Timeout | undefined;
+  const code = await Promise.race([
+    exited,
+    new Promise<'still running'>((resolve) => {
+      timer = setTimeout(() => resolve('still running'), 10_000);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (code === 'still running') child.kill('SIGKILL');
+  assert.equal(
+    code,
+    0,
+    `the process ended by itself after stop() (waited ${Math.round(performance.now() - stoppedAt)} ms)`,
+  );
 });

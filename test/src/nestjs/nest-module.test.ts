@@ -13,6 +13,7 @@ import {
   type MiddlewareClass,
   type Next,
 } from '@tributary/core';
+import { TributaryProducer } from '@tributary/middleware';
 import { TributaryHost, TributaryModule } from '@tributary/nestjs';
 import { TributaryHealthIndicator } from '@tributary/nestjs/terminus';
 import {
@@ -246,5 +247,59 @@ test("Nest's scopes: a request-scoped handler is built per message with REQUEST 
     NestFactory.createApplicationContext(BrokenModule, { logger: false, abortOnError: false }),
     (err: unknown) =>
       err instanceof HandlerRegistrationError && /NotAProvider: is not a Nest provider/.test(err.message),
+  );
+});
+
+test('forRootAsync: options from a provider of an imported module; a transient handler is one instance of its own; the producer provider sends', async () => {
+  const topic = uniqueName('nest-async');
+  const out = uniqueName('nest-async-out');
+  const group = uniqueName('nest-async-g');
+  await kafka.createTopic({ name: topic, partitions: 2 });
+  await kafka.createTopic({ name: out, partitions: 1 });
+  await produceMessages(kafka.bootstrapServers, topic, 30);
+  const instances = new Set<object>();
+
+  @Injectable()
+  class KafkaSettings {
+    readonly brokers = kafka.bootstrapServers;
+  }
+  @Module({ providers: [KafkaSettings], exports: [KafkaSettings] })
+  class SettingsModule {}
+
+  @Injectable({ scope: Scope.TRANSIENT })
+  @ConsumerGroup(group)
+  class Forwarder {
+    constructor(private readonly producer: TributaryProducer) {}
+    @Consume(topic)
+    async on(msg: Message<{ seq: number }>) {
+      instances.add(this);
+      await this.producer.sendJson(out, { seq: msg.value.seq }, { key: msg.key ?? undefined });
+    }
+  }
+  @Module({
+    imports: [
+      TributaryModule.forRootAsync({
+        imports: [SettingsModule],
+        inject: [KafkaSettings],
+        useFactory: (settings: KafkaSettings) => ({ brokers: settings.brokers, logger: quietLogger }),
+        producer: true,
+      }),
+    ],
+    providers: [Forwarder],
+  })
+  class AppModule {}
+
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: false, abortOnError: false });
+  try {
+    await waitUntil(async () => (await endOffsets(kafka.bootstrapServers, out, 1))[0] === 30, {
+      message: 'all 30 forwarded through the injected producer',
+    });
+  } finally {
+    await app.close();
+  }
+  assert.equal(instances.size, 1, 'the transient handler: one instance, resolved once');
+  assert.deepEqual(
+    await committedOffsets(kafka.bootstrapServers, group, topic, 2),
+    await endOffsets(kafka.bootstrapServers, topic, 2),
   );
 });

@@ -241,7 +241,14 @@ export class GroupConsumer {
     this.committer.stop();
     this.pollingStopped = true;
     // The lanes are empty after the flush; a handler that ignores its abort signal is not waited for.
-    await Promise.race([this.pipelineDone, sleep(Math.max(0, deadline - performance.now()))]);
+    // The wait is cancelled once the pipeline finished: a pending timer would keep the process alive
+    // for the rest of `shutdownTimeoutMs` after `stop()` returned (30 s by default).
+    const waitedEnough = new AbortController();
+    await Promise.race([
+      this.pipelineDone,
+      sleep(Math.max(0, deadline - performance.now()), undefined, { signal: waitedEnough.signal }).catch(() => {}),
+    ]);
+    waitedEnough.abort();
     this.pipeline.unsubscribe();
     const closeMs = Math.max(MIN_CLOSE_MS, deadline - performance.now());
     if ((await this.connection.disconnect(closeMs)) === 'timeout') {
