@@ -116,3 +116,24 @@ export class HandlerError extends TributaryError {
     this.coordinates = coordinatesOf(coordinates);
   }
 }
+
+const PAUSE_REQUEST = Symbol.for('tributary.pause-request');
+
+/**
+ * Thrown by `ctx.pause(ms)`: not a failure. The message is not completed; it runs again after
+ * `ms`, and its lane (its partition in partition ordering, its key in key ordering) waits
+ * meanwhile. Middleware lets it through untouched (retry does not retry it, the dead-letter
+ * middleware does not dead-letter it); do not catch it in a handler.
+ */
+export class PauseRequest extends TributaryError {
+  override readonly name = 'PauseRequest';
+  readonly [PAUSE_REQUEST] = true;
+  constructor(readonly ms: number) {
+    super(`paused for ${ms} ms by ctx.pause()`);
+  }
+
+  /** True for a `PauseRequest`, also one from another copy of this package. */
+  static is(error: unknown): error is PauseRequest {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[PAUSE_REQUEST] === true;
+  }
+}

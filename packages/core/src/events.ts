@@ -3,7 +3,7 @@ import type { MessageOutcome } from './message.js';
 import type { CommitOffset, TopicPartition } from './model/topic-partition.js';
 
 /** Which commit: the steady-state one, or one awaited before partitions are released. */
-export type CommitKind = 'periodic' | 'revoke' | 'shutdown';
+export type CommitKind = 'periodic' | 'revoke' | 'shutdown' | 'seek';
 
 /**
  * Instrumentation events (as KafkaJS does it): metrics, logging and dashboards attach here and
@@ -67,6 +67,21 @@ export interface TributaryEvents {
   /** librdkafka reset a partition's position (offset out of range, e.g. data deleted by retention). */
   'offsets.reset': [{ groupId: string; topic: string; partition: number; detail: string }];
   'partition.paused': [{ groupId: string; topic: string; partition: number }];
+  /**
+   * The runtime control API (`app.pause/resume/seek`). `partitions`: the owned ones it applied to
+   * now; a topic-wide pause also holds partitions of that topic assigned later.
+   */
+  'control.paused': [{ groupId: string; topic: string; partition?: number; partitions: TopicPartition[] }];
+  'control.resumed': [{ groupId: string; topic: string; partition?: number; partitions: TopicPartition[] }];
+  /**
+   * A seek moved a partition's position and committed it: `from` was the committed offset before
+   * (undefined: none yet), `rewound` when the commit went backwards (messages are handled again).
+   */
+  'control.seeked': [
+    { groupId: string; topic: string; partition: number; from?: number; to: number; rewound: boolean },
+  ];
+  /** A handler called `ctx.pause(ms)`: its message runs again after `ms`, its lane waits meanwhile. */
+  'message.paused': [{ groupId: string; topic: string; partition: number; offset: number; ms: number }];
   'partition.resumed': [{ groupId: string; topic: string; partition: number }];
   /** librdkafka statistics (statistics.interval.ms), parsed. */
   stats: [{ groupId: string; stats: Record<string, unknown> }];

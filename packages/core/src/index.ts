@@ -29,6 +29,7 @@ export {
   HandlerRegistrationError,
   KafkaConnectionError,
   MissingTopicsError,
+  PauseRequest,
   TributaryConfigError,
   TributaryError,
 } from './errors.js';
@@ -46,4 +47,5 @@ export {
 } from './middleware/middleware.js';
 export type { CommitOffset, TopicPartition } from './model/topic-partition.js';
 export type { GroupStats } from './runtime/group-consumer.js';
+export { ControlError, type PartitionSelector, type SeekRequest } from './runtime/partition-control.js';
 export { relativeStack } from './stack-paths.js';

@@ -35,6 +35,13 @@ export interface MessageContext<T = unknown> {
   outcome?: MessageOutcome;
   /** Free-form per-message state middleware can share. */
   readonly state: Map<string | symbol, unknown>;
+  /**
+   * Backs off without failing: throws a `PauseRequest`, so nothing after it runs. The message is
+   * not completed (not committed); it runs again after `ms`, and its lane — the partition in
+   * partition ordering, the key in key ordering — waits meanwhile while other lanes go on. A
+   * revoke or stop ends the wait (the next owner runs the message).
+   */
+  pause(ms: number): never;
 }
 
 /**

@@ -36,6 +36,9 @@ export class TributaryMetrics {
   readonly rebalances: Counter<'group' | 'type'>;
   readonly rebalanceDuration: Histogram<'group'>;
   readonly offsetResets: Counter<'group' | 'topic' | 'partition'>;
+  readonly controlActions: Counter<'group' | 'action'>;
+  readonly handlerPauses: Counter<'group' | 'topic' | 'partition'>;
+  readonly held: Gauge<'group'>;
 
   constructor(registry = new Registry()) {
     this.registry = registry;
@@ -148,6 +151,24 @@ export class TributaryMetrics {
       labelNames: coords,
       registers: r,
     });
+    this.controlActions = new Counter({
+      name: 'tributary_control_actions_total',
+      help: 'Runtime control calls that applied: app.pause, app.resume, app.seek (action = paused | resumed | seeked | rewound)',
+      labelNames: ['group', 'action'],
+      registers: r,
+    });
+    this.handlerPauses = new Counter({
+      name: 'tributary_handler_pauses_total',
+      help: 'ctx.pause(ms) calls: a message backed off, its lane waiting',
+      labelNames: coords,
+      registers: r,
+    });
+    this.held = new Gauge({
+      name: 'tributary_partitions_held',
+      help: 'Partitions held paused by app.pause() (a subset of tributary_paused_partitions)',
+      labelNames: ['group'],
+      registers: r,
+    });
   }
 
   /** Subscribes to `app`'s events and samples its stats on every scrape. Returns a detach function. */
@@ -204,15 +225,22 @@ export class TributaryMetrics {
       unassign(x);
     });
     on('stats', (x) => this.recordLag(x.groupId, x.stats as RdkafkaStats));
+    on('control.paused', (x) => this.controlActions.inc({ group: x.groupId, action: 'paused' }));
+    on('control.resumed', (x) => this.controlActions.inc({ group: x.groupId, action: 'resumed' }));
+    on('control.seeked', (x) =>
+      this.controlActions.inc({ group: x.groupId, action: x.rewound ? 'rewound' : 'seeked' }),
+    );
+    on('message.paused', (x) => this.handlerPauses.inc(key(x)));
     const sample = () => {
       for (const s of app.stats()) {
         this.inFlight.set({ group: s.groupId }, s.running);
         this.buffered.set({ group: s.groupId }, s.inMemory - s.running);
         this.paused.set({ group: s.groupId }, s.paused.length);
+        this.held.set({ group: s.groupId }, s.held.length);
       }
     };
     // prom-client calls `collect` on every scrape: gauges from stats are always current.
-    for (const gauge of [this.inFlight, this.buffered, this.paused])
+    for (const gauge of [this.inFlight, this.buffered, this.paused, this.held])
       (gauge as unknown as { collect?: () => void }).collect = sample;
     return () => {
       for (const [event, fn] of handlers) (e.off as (event: string, fn: unknown) => void).call(e, event, fn);

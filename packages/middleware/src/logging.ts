@@ -4,6 +4,7 @@ import {
   logSerializers,
   type MessageContext,
   type MiddlewareFn,
+  PauseRequest,
 } from '@tributary/core';
 import type { Logger } from 'pino';
 import { retryBackoffMs } from './retry/retry.js';
@@ -47,6 +48,10 @@ export function logging(options: LoggingOptions = {}): MiddlewareFn {
     try {
       await next();
     } catch (err) {
+      if (PauseRequest.is(err)) {
+        ctx.logger.debug({ pauseMs: err.ms }, `${ctx.handler} paused its lane`);
+        throw err;
+      }
       // logPayloads without a logger of its own: this line's serializers differ from ctx.logger's.
       const logger = serializers && !base ? ctx.logger.child({}, { serializers }) : ctx.logger;
       logger.error(

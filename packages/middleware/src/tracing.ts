@@ -1,5 +1,5 @@
 import { context, propagation, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
-import type { MiddlewareFn } from '@tributary/core';
+import { type MiddlewareFn, PauseRequest } from '@tributary/core';
 
 export interface TracingOptions {
   /** Default: `trace.getTracer('@tributary/middleware')` — a no-op until an SDK is registered. */
@@ -46,6 +46,10 @@ export function tracing(options: TracingOptions = {}): MiddlewareFn {
       await context.with(trace.setSpan(parent, span), next);
       if (ctx.outcome && ctx.outcome !== 'done') span.setAttribute('tributary.outcome', ctx.outcome);
     } catch (err) {
+      if (PauseRequest.is(err)) {
+        span.setAttribute('tributary.pause_ms', err.ms); // a back-off, not an error
+        throw err;
+      }
       span.recordException(err as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
       span.setAttribute('error.type', (err as Error).name ?? 'Error');

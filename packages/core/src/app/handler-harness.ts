@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import { decodeValue } from '../decode.js';
-import { TributaryConfigError } from '../errors.js';
+import { PauseRequest, TributaryConfigError } from '../errors.js';
 import type { Headers, Message, MessageContext, MessageOutcome } from '../message.js';
 import { composeHandlerChains } from '../middleware/handler-chains.js';
 import { type MiddlewareFn, type MiddlewareLike, resolveMiddleware } from '../middleware/middleware.js';
@@ -27,7 +27,9 @@ export interface HarnessMessage {
  */
 export interface HarnessResult {
   handler: string;
-  outcome: MessageOutcome | 'failed';
+  /** `paused`: the handler called `ctx.pause(ms)` (`pauseMs`); a running app would run it again then. */
+  outcome: MessageOutcome | 'failed' | 'paused';
+  pauseMs?: number;
   error?: unknown;
   /** `ctx.attempt` when the chain settled (the retry middleware counts it up). */
   attempts: number;
@@ -102,6 +104,8 @@ export class HandlerHarness {
       await (this.chains.get(handler.name) as (ctx: MessageContext) => Promise<void>)(ctx);
       return { handler: handler.name, outcome: ctx.outcome ?? 'done', attempts: ctx.attempt };
     } catch (error) {
+      if (PauseRequest.is(error))
+        return { handler: handler.name, outcome: 'paused', pauseMs: error.ms, attempts: ctx.attempt };
       return { handler: handler.name, outcome: 'failed', error, attempts: ctx.attempt };
     }
   }
@@ -168,6 +172,10 @@ class HarnessContext implements MessageContext {
     readonly signal: AbortSignal,
     private readonly parentLogger: Logger,
   ) {}
+
+  pause(ms: number): never {
+    throw new PauseRequest(ms);
+  }
 
   get logger(): Logger {
     this.childLogger ??= this.parentLogger.child({

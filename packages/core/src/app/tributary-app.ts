@@ -10,7 +10,9 @@ import { TributaryConfigError } from '../errors.js';
 import type { TributaryEvents } from '../events.js';
 import { createLogger, redactConfig } from '../logger.js';
 import { type MiddlewareLike, resolveMiddleware } from '../middleware/middleware.js';
+import type { TopicPartition } from '../model/topic-partition.js';
 import { GroupConsumer, type GroupStats } from '../runtime/group-consumer.js';
+import { ControlError, type PartitionSelector, type SeekRequest } from '../runtime/partition-control.js';
 import { assessReadiness, type Readiness } from './readiness.js';
 import { type Resolver, tsyringeResolver } from './resolver.js';
 import { scanHandlers } from './scan.js';
@@ -221,6 +223,44 @@ export class TributaryApp {
    */
   readiness(options: { stuckAfterMs?: number } = {}): Readiness {
     return assessReadiness(this.state, this.stats(), this.joined, options.stuckAfterMs ?? 30_000);
+  }
+
+  /**
+   * Stops fetching `topic` (or one partition of it) in `group` until `resume`: messages already in
+   * memory are still handled and committed; partitions of it assigned later are held too. Returns
+   * the owned partitions it applied to now. Emits `control.paused`.
+   */
+  pause(request: { group: string } & PartitionSelector): TopicPartition[] {
+    const { group, ...selector } = request;
+    return this.group(group).control.pause(selector);
+  }
+
+  /** Ends a `pause` (backpressure may still hold a partition for room). Emits `control.resumed`. */
+  resume(request: { group: string } & PartitionSelector): TopicPartition[] {
+    const { group, ...selector } = request;
+    return this.group(group).control.resume(selector);
+  }
+
+  /**
+   * Moves an owned partition to `offset` (or the first offset at/after `timestamp`): its queued
+   * messages are dropped, running ones finish, then consumption restarts at the target and the
+   * target is committed at once — backwards (a rewind: messages are handled again, logged as a
+   * warning) or forwards (the messages in between are skipped). Emits `control.seeked`.
+   * Rejects with `ControlError` when this member does not own the partition.
+   */
+  async seek(request: { group: string } & SeekRequest): Promise<{ from?: number; to: number }> {
+    const { group, ...rest } = request;
+    return this.group(group).control.seek(rest as SeekRequest);
+  }
+
+  private group(groupId: string): GroupConsumer {
+    const found = this.groups.find((g) => g.groupId === groupId);
+    if (!found) {
+      throw new ControlError(
+        `no consumer group "${groupId}" in this app (it has ${this.groups.map((g) => `"${g.groupId}"`).join(', ')})`,
+      );
+    }
+    return found;
   }
 
   stats(): GroupStats[] {

@@ -14,6 +14,7 @@ import { CommitChannel, type CommitReply } from './commit-channel.js';
 import { asConfigError } from './consumer-config.js';
 import { ErrorCode } from './error-codes.js';
 import { FetcherWake } from './fetcher-wake.js';
+import { SeekPort } from './seek-port.js';
 
 export interface RebalanceEvent {
   kind: 'assign' | 'revoke';
@@ -43,12 +44,12 @@ interface BindingExtras {
   setDefaultIsTimeoutOnlyForFirstMessage?(value: boolean): void;
 }
 
-type BindingError = LibrdKafkaError | undefined;
 type CommittedOffset = CommitOffset & { error?: { message: string; code?: number } };
 
 export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
   private readonly consumer: KafkaConsumer;
   private readonly commits: CommitChannel;
+  readonly positions = new SeekPort(() => this.consumer); // seeks and lookups, off the JS thread
   /** KIP-848 (`group.protocol: consumer`): every rebalance is incremental, whatever librdkafka reports. */
   private readonly alwaysIncremental: boolean;
   private readonly brokers: string;
@@ -81,7 +82,7 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
         {
           ...config,
           rebalance_cb: (err: LibrdKafkaError, assignment: TopicPartition[]) => this.onRebalance(err, assignment),
-          offset_commit_cb: (err: BindingError, offsets: CommittedOffset[]) =>
+          offset_commit_cb: (err: LibrdKafkaError | undefined, offsets: CommittedOffset[]) =>
             this.commits.onResult({
               error: err ?? undefined,
               offsets: offsets.map(({ topic, partition, offset, error }) => ({ topic, partition, offset, error })),
@@ -277,10 +278,7 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
     return outcome;
   }
 
-  /**
-   * Resolves once the native consumer has closed — possibly after `disconnect()` gave up waiting
-   * (its close goes on in the background until the coordinator answers or gives up).
-   */
+  /** Resolves once the native consumer has closed, maybe after `disconnect()` stopped waiting for it. */
   whenClosed(): Promise<void> {
     return this.closed;
   }

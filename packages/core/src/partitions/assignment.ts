@@ -30,6 +30,18 @@ export class Assignment {
     return this.byKey.get(partitionKey(topic, partition));
   }
 
+  /**
+   * A fresh state for an owned partition whose position moved (a seek): new offset tracking from
+   * `startOffset`, nothing in memory, the same holds. The old state must have drained.
+   */
+  replace(owned: OwnedPartition, startOffset: number): OwnedPartition {
+    const fresh = new OwnedPartition(owned.tp, startOffset);
+    for (const hold of owned.holds) fresh.holds.add(hold);
+    fresh.paused = owned.paused;
+    this.byKey.set(owned.key, fresh);
+    return fresh;
+  }
+
   /** Stops owning these partitions. */
   remove(partitions: readonly OwnedPartition[]): void {
     for (const owned of partitions) if (this.byKey.get(owned.key) === owned) this.byKey.delete(owned.key);

@@ -15,12 +15,19 @@ import { PartitionOffsets } from '../offsets/partition-offsets.js';
  */
 export class OwnedPartition {
   readonly key: string;
-  readonly offsets = new PartitionOffsets();
+  readonly offsets: PartitionOffsets;
   /** The last offset the coordinator acknowledged for this member. */
   committed?: number;
   /** Set when revocation starts: queued messages are discarded, new arrivals dropped. */
   revoking = false;
+  /** Set when a seek drains it (see `beginDrain`). */
+  draining = false;
   paused = false;
+  /**
+   * Who holds the partition paused regardless of backpressure: `app.pause()` ('app') or a seek in
+   * progress ('seek'). Backpressure never resumes a held partition.
+   */
+  readonly holds = new Set<'app' | 'seek'>();
   inMemory = 0;
   running = 0;
   /** Highest offset whose handler has started (it is running or finished). */
@@ -35,8 +42,17 @@ export class OwnedPartition {
   private readonly revokeController = new AbortController();
   private drainWaiters: Array<() => void> = [];
 
-  constructor(readonly tp: TopicPartition) {
+  /** `startOffset`: where a seek put the position (committable until the first delivery). */
+  constructor(
+    readonly tp: TopicPartition,
+    startOffset?: number,
+  ) {
     this.key = partitionKey(tp.topic, tp.partition);
+    this.offsets = new PartitionOffsets(startOffset);
+  }
+
+  get held(): boolean {
+    return this.holds.size > 0;
   }
 
   get revokeSignal(): AbortSignal {
@@ -59,9 +75,23 @@ export class OwnedPartition {
     this.revokeController.abort();
   }
 
-  /** While revoking: is this queued message to be dropped rather than run? */
+  /**
+   * Starts draining for a seek: every queued message is dropped, new arrivals too, retry backoffs
+   * end; running handlers finish. The partition stays owned (and `active`).
+   */
+  beginDrain(): void {
+    this.draining = true;
+    this.revokeController.abort();
+  }
+
+  /** Revoking or draining: nothing new starts for this state, retries give up. */
+  get leaving(): boolean {
+    return this.revoking || this.draining;
+  }
+
+  /** While revoking or draining: is this queued message to be dropped rather than run? */
   isDiscardable(offset: number): boolean {
-    return this.revoking && offset > this.keepBelow;
+    return this.draining || (this.revoking && offset > this.keepBelow);
   }
 
   /** Resolves when none of this partition's messages is in memory (ran, or discarded). */

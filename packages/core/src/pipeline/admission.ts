@@ -28,7 +28,7 @@ export function admit(
       owner = assignment.get(raw.topic, raw.partition);
       handler = handlersByTopic.get(raw.topic);
     }
-    if (!owner || owner.revoking || !handler) continue;
+    if (!owner || owner.leaving || !handler) continue;
     owner.admitted(raw.offset);
     admitted.push(new PipelineMessage(raw, handler, owner));
   }

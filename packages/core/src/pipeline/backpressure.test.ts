@@ -83,3 +83,12 @@ test('blocked: no room, or every partition paused; never with no partitions (tha
   assert.equal(planBackpressure([partition(0, 40, true), partition(1, 0)], 70, limits).blocked, false);
   assert.equal(planBackpressure([], 0, limits).blocked, false);
 });
+
+test('a held partition (app.pause, a seek) is never resumed by backpressure, and counts as not fetching', () => {
+  const states: BufferState[] = [{ ...partition(0, 0, true), held: true }, partition(1, 0, true)];
+  const plan = planBackpressure(states, 0, limits);
+  assert.deepEqual(plan.resume, [{ topic: 't', partition: 1 }], 'only the one backpressure paused resumes');
+  assert.equal(states[0]?.paused, true);
+  const onlyHeld = planBackpressure([{ ...partition(0, 0, true), held: true }], 0, limits);
+  assert.equal(onlyHeld.blocked, true, 'nothing can arrive: the poll only serves the group');
+});

@@ -4,6 +4,8 @@ export interface BufferState {
   readonly tp: TopicPartition;
   readonly inMemory: number;
   paused: boolean;
+  /** Paused by someone else (`app.pause()`, a seek): never resumed here. */
+  readonly held?: boolean;
 }
 
 export interface BackpressurePlan {
@@ -61,7 +63,7 @@ export function planBackpressure(
     if (!state.paused && (room <= 0 || (underPressure && state.inMemory >= share))) {
       state.paused = true;
       plan.pause.push(state.tp);
-    } else if (state.paused && room > 0 && (state.inMemory <= share / 2 || relieved)) {
+    } else if (state.paused && !state.held && room > 0 && (state.inMemory <= share / 2 || relieved)) {
       state.paused = false;
       plan.resume.push(state.tp);
     }

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { HandlerError } from '../errors.js';
+import { HandlerError, PauseRequest } from '../errors.js';
 import type { TributaryEvents } from '../events.js';
 import { LoggedPayload } from '../log-serializers.js';
 import type { MessageContext, MessageOutcome } from '../message.js';
@@ -53,6 +53,10 @@ class Context implements MessageContext {
     return this.stateMap;
   }
 
+  pause(ms: number): never {
+    throw new PauseRequest(ms);
+  }
+
   get handler() {
     return this.message.handler.name;
   }
@@ -73,6 +77,8 @@ class Context implements MessageContext {
     this.childLogger = logger;
   }
 }
+
+const coordinates = (m: PipelineMessage) => ({ topic: m.topic, partition: m.partition, offset: m.offset });
 
 /** Sleeps `ms`, or less when `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -122,6 +128,13 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
         });
         return;
       } catch (cause) {
+        if (PauseRequest.is(cause)) {
+          deps.events.emit('message.paused', { groupId: deps.groupId, ...coordinates(message), ms: cause.ms });
+          await sleep(cause.ms, owner.revokeSignal);
+          if (owner.leaving || owner.abortReason) return; // not done: the next owner runs it
+          ctx.outcome = undefined;
+          continue;
+        }
         const error = new HandlerError(ctx.handler, message, ctx.attempt, { cause });
         deps.counters.failures += 1;
         deps.events.emit('message.failed', {
@@ -133,7 +146,7 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
           attempt: ctx.attempt,
           error: cause instanceof Error ? cause : error,
         });
-        if (owner.revoking || owner.abortReason) return; // not done: the next owner retries it
+        if (owner.leaving || owner.abortReason) return; // not done: the next owner (or the seek) decides
         const backoff = Math.min(deps.retryBackoffMs.max, deps.retryBackoffMs.initial * 2 ** (ctx.attempt - 1));
         // The error's text is in `err` only: HandlerError's message repeats its cause's.
         deps.logger.error(
@@ -149,7 +162,7 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
           `${ctx.handler} failed on ${message.topic}/${message.partition}@${message.offset} (attempt ${ctx.attempt}); its lane holds at this message and retries`,
         );
         await sleep(backoff, owner.revokeSignal);
-        if (owner.revoking) return;
+        if (owner.leaving) return;
         ctx.attempt += 1;
         ctx.outcome = undefined;
       }

@@ -77,6 +77,9 @@ export class Pipeline {
   private lastShare = 0;
   /** When the budget became full (unset while there is room). */
   private fullSince?: number;
+  /** The poll in flight, and work that must run between two polls (a seek): see `exclusively`. */
+  private polling?: Promise<unknown>;
+  private exclusive?: Promise<unknown>;
 
   constructor(private readonly deps: PipelineDeps) {
     this.executorDeps = {
@@ -127,13 +130,13 @@ export class Pipeline {
         await this.roomOrTimeout(FULL_GRACE_MS - (performance.now() - (this.fullSince ?? 0)));
         return [];
       }
-      if (n === 0) {
-        await this.roomOrTimeout(BLOCKED_POLL_INTERVAL_MS);
-        this.counters.lastPollAt = Date.now();
-        return await this.deps.fetch.consume(1, 0);
-      }
+      if (n === 0) await this.roomOrTimeout(BLOCKED_POLL_INTERVAL_MS);
+      while (this.exclusive) await this.exclusive;
       this.counters.lastPollAt = Date.now();
-      return await this.deps.fetch.consume(n);
+      // Set before anything awaits, so `exclusively` always sees the poll it must wait for.
+      const polled = n === 0 ? this.deps.fetch.consume(1, 0) : this.deps.fetch.consume(n);
+      this.polling = polled;
+      return await polled;
     } catch (err) {
       if ((err as { isFatal?: boolean }).isFatal) throw err;
       this.deps.onFetchError(err as Error);
@@ -150,6 +153,35 @@ export class Pipeline {
     if (admitted.length > 0)
       this.deps.events.emit('messages.received', { groupId: this.deps.groupId, count: admitted.length });
     return admitted;
+  }
+
+  /**
+   * Runs `fn` between two polls: after the poll in flight returned (its messages admitted or
+   * dropped), before the next one starts. A seek needs it: librdkafka drops what it fetched before
+   * a seek, but not what a poll running concurrently already handed over.
+   */
+  exclusively<T>(fn: () => Promise<T>): Promise<T> {
+    const run = (this.exclusive ?? Promise.resolve())
+      .then(() => this.polling)
+      .catch(() => {})
+      .then(fn);
+    const settled = run.then(
+      () => {},
+      () => {},
+    );
+    this.exclusive = settled;
+    void settled.then(() => {
+      if (this.exclusive === settled) this.exclusive = undefined;
+    });
+    this.wake();
+    return run;
+  }
+
+  /** Ends a wait for room now (a partition was resumed or released from a hold). */
+  wake(): void {
+    const wake = this.roomWaiter;
+    this.roomWaiter = undefined;
+    wake?.();
   }
 
   /** Drops queued, unstarted messages of revoking partitions now (see `OwnedPartition.isDiscardable`). */
@@ -170,11 +202,8 @@ export class Pipeline {
       (message.owner.inMemory <= this.lastShare / 2 ||
         this.counters.inMemory * 4 <= this.deps.options.maxInFlight ||
         (this.fullSince !== undefined && this.deps.options.maxInFlight - this.counters.inMemory >= this.wakeRoom()))
-    ) {
-      const wake = this.roomWaiter;
-      this.roomWaiter = undefined;
-      wake();
-    }
+    )
+      this.wake();
     if (this.counters.inMemory === 0) this.deps.onIdle();
   }
 

@@ -18,7 +18,11 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import { Rebalancer } from '../rebalance/rebalancer.js';
 import { ClientErrorLog } from './client-error-log.js';
 import { connectWithProgress } from './connect-progress.js';
+import { type GroupStats, groupStats } from './group-stats.js';
 import { checkTopics, type TopicCheck, TopicWaiter } from './missing-topics.js';
+import { PartitionControl } from './partition-control.js';
+
+export type { GroupStats } from './group-stats.js';
 
 /** How long `consume(n)` waits for the first message of a batch. */
 const CONSUME_TIMEOUT_MS = 100;
@@ -36,25 +40,6 @@ export interface GroupRuntimeContext {
   logger: Logger;
 }
 
-/** Counters the pipeline keeps about itself (tests and metrics read them). */
-export interface GroupStats {
-  groupId: string;
-  inMemory: number;
-  maxInMemory: number;
-  running: number;
-  received: number;
-  processed: number;
-  failures: number;
-  /** Positions librdkafka reset after an error (e.g. offset out of range): data skipped. */
-  offsetResets: number;
-  /** When the poll loop last asked the broker for messages (ms since epoch; 0 before the first). */
-  lastPollAt: number;
-  assigned: TopicPartition[];
-  paused: TopicPartition[];
-  /** Subscribed topics the cluster does not have (yet): only ever non-empty with `missingTopics: 'wait'`. */
-  missingTopics: string[];
-}
-
 /**
  * One consumer group member. It only builds and starts the parts — the connection (the binding),
  * the assignment (one state per owned partition), the pipeline (poll → admission → lanes →
@@ -68,6 +53,8 @@ export class GroupConsumer {
   private readonly committer: Committer;
   private readonly pipeline: Pipeline;
   private readonly rebalancer: Rebalancer;
+  /** `app.pause/resume/seek` for this group. */
+  readonly control: PartitionControl;
   private readonly counts = { offsetResets: 0 };
   private stopping = false;
   private pollingStopped = false;
@@ -133,6 +120,18 @@ export class GroupConsumer {
       events,
       logger: this.logger,
       revokeTimeoutMs: options.revokeTimeoutMs,
+    });
+    this.control = new PartitionControl({
+      groupId: this.groupId,
+      assignment: this.assignment,
+      fetch: this.connection,
+      positions: this.connection.positions,
+      betweenPolls: (fn) => this.pipeline.exclusively(fn),
+      discardUnstarted: () => this.pipeline.discardUnstarted(),
+      wake: () => this.pipeline.wake(),
+      commit: (owned, timeoutMs, kind) => this.committer.commitNow(owned, timeoutMs, kind),
+      events,
+      logger: this.logger,
     });
     this.wire();
   }
@@ -267,22 +266,10 @@ export class GroupConsumer {
   }
 
   snapshot(): GroupStats {
-    const owned = this.assignment.all();
-    const { counters } = this.pipeline;
-    return {
-      groupId: this.groupId,
-      inMemory: counters.inMemory,
-      maxInMemory: counters.maxInMemory,
-      running: owned.reduce((n, p) => n + p.running, 0),
-      received: counters.received,
-      processed: counters.processed,
-      failures: counters.failures,
+    return groupStats(this.groupId, this.assignment.all(), this.pipeline.counters, {
       offsetResets: this.counts.offsetResets,
-      lastPollAt: counters.lastPollAt,
-      assigned: owned.map((p) => p.tp),
-      paused: owned.filter((p) => p.paused).map((p) => p.tp),
       missingTopics: [...(this.waiter?.missing ?? [])],
-    };
+    });
   }
 
   /** The last offset the coordinator acknowledged for this member on a partition it owns. */

@@ -1,4 +1,4 @@
-import { LoggedPayload, type MessageContext, type MiddlewareFn, TributaryError } from '@tributary/core';
+import { LoggedPayload, type MessageContext, type MiddlewareFn, PauseRequest, TributaryError } from '@tributary/core';
 import type { ProducerRecord } from '../producer/tributary-producer.js';
 import { dlqHeaders } from './dlq-headers.js';
 
@@ -30,6 +30,7 @@ export function deadLetter(options: DeadLetterOptions): MiddlewareFn {
     try {
       await next();
     } catch (error) {
+      if (PauseRequest.is(error)) throw error; // ctx.pause(): not a failure
       const topic = dlqTopic(ctx.message.topic);
       try {
         await options.producer.send({

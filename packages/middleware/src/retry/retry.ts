@@ -1,4 +1,4 @@
-import type { MessageContext, MiddlewareFn } from '@tributary/core';
+import { type MessageContext, type MiddlewareFn, PauseRequest } from '@tributary/core';
 import { type BackoffOptions, backoffDelay, sleep } from './backoff.js';
 
 export interface RetryOptions extends BackoffOptions {
@@ -46,6 +46,7 @@ export function retry(options: RetryOptions = {}): MiddlewareFn {
         await next();
         return;
       } catch (error) {
+        if (PauseRequest.is(error)) throw error; // ctx.pause(): not a failure, the core waits and reruns
         const attemptsHere = ctx.attempt - first + 1;
         if (!retryable(error) || attemptsHere >= maxAttempts || ctx.signal.aborted) {
           ctx.state.set(RETRY_EXHAUSTED, { attempts: ctx.attempt, retryable: retryable(error) });

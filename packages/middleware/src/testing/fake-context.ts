@@ -1,4 +1,4 @@
-import type { Message, MessageContext } from '@tributary/core';
+import { type Message, type MessageContext, PauseRequest } from '@tributary/core';
 import pino from 'pino';
 
 /** A message context for unit tests of middleware (integration tests use the real pipeline). */
@@ -24,5 +24,8 @@ export function fakeContext(overrides: Partial<Message> = {}, signal?: globalThi
     signal: signal ?? new AbortController().signal,
     logger: pino({ level: 'silent' }),
     state: new Map(),
+    pause(ms: number): never {
+      throw new PauseRequest(ms);
+    },
   };
 }
