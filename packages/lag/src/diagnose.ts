@@ -1,5 +1,6 @@
 import type { LagSnapshot } from './lag-table.js';
 import { histogramQuantile, type Sample, sum } from './prometheus.js';
+import { stuckKeyFindings } from './stuck-keys.js';
 
 export interface Finding {
   id:
@@ -9,6 +10,7 @@ export interface Finding {
     | 'frequent-rebalances'
     | 'paused-partitions'
     | 'dlq-growth'
+    | 'stuck-key'
     | 'healthy';
   severity: 'info' | 'warning' | 'critical';
   title: string;
@@ -24,6 +26,8 @@ export interface DiagnoseInput {
   metrics?: { first: Sample[]; last: Sample[] }[];
   /** The seed's "slow processing" threshold. */
   slowHandlerMs?: number;
+  /** A key lane retrying this long while its partition's other keys flow is a "stuck key" (default 10 s). */
+  stuckKeyAfterMs?: number;
 }
 
 const GROWING = 1; // messages/s of lag growth that counts as "falling behind"
@@ -35,7 +39,8 @@ const GROWING = 1; // messages/s of lag growth that counts as "falling behind"
  * 3. instances without partitions → more instances than partitions;
  * 4. rebalances during the window → static membership, max.poll.interval;
  * 5. paused partitions → handlers cannot keep up with the buffer;
- * 6. dead-lettered messages during the window → poison upstream.
+ * 6. dead-lettered messages during the window → poison upstream;
+ * 7. one key retrying while its partition's other keys flow → a poison message holds that key.
  */
 export function diagnose(input: DiagnoseInput): Finding[] {
   const findings: Finding[] = [];
@@ -146,6 +151,7 @@ export function diagnose(input: DiagnoseInput): Finding[] {
       suggestion: 'Inspect the <topic>.dlq headers (x-tributary-dlq-error-*) and fix the producer or the schema.',
     });
   }
+  findings.push(...stuckKeyFindings(lastMetrics, input.stuckKeyAfterMs));
   if (findings.length === 0) {
     findings.push({
       id: 'healthy',

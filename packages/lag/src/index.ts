@@ -10,3 +10,4 @@ export {
   withTrend,
 } from './lag-table.js';
 export { histogramQuantile, parsePrometheus, type Sample, scrape, sum } from './prometheus.js';
+export { STUCK_KEY_AFTER_MS, stuckKeyFindings } from './stuck-keys.js';

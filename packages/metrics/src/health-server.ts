@@ -35,8 +35,9 @@ export async function startHealthServer(
     const url = (req.url ?? '/').split('?')[0];
     try {
       if (url === '/metrics') {
+        const text = await metrics.metrics(); // before the head: a failure still gets its 500
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(await metrics.metrics());
+        res.end(text);
       } else if (url === '/health/live') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ live: true }));

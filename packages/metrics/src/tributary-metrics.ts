@@ -1,6 +1,7 @@
 import type { TributaryApp, TributaryEvents } from '@tributary/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { BatchedCounter } from './batched-counter.js';
+import { KEY_LANES_LISTED, KeyLaneMetrics } from './key-lane-metrics.js';
 
 const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -39,6 +40,7 @@ export class TributaryMetrics {
   readonly controlActions: Counter<'group' | 'action'>;
   readonly handlerPauses: Counter<'group' | 'topic' | 'partition'>;
   readonly held: Gauge<'group'>;
+  readonly keyLanes: KeyLaneMetrics;
 
   constructor(registry = new Registry()) {
     this.registry = registry;
@@ -163,6 +165,7 @@ export class TributaryMetrics {
       labelNames: coords,
       registers: r,
     });
+    this.keyLanes = new KeyLaneMetrics(registry);
     this.held = new Gauge({
       name: 'tributary_partitions_held',
       help: 'Partitions held paused by app.pause() (a subset of tributary_paused_partitions)',
@@ -173,6 +176,7 @@ export class TributaryMetrics {
 
   /** Subscribes to `app`'s events and samples its stats on every scrape. Returns a detach function. */
   attach(app: Pick<TributaryApp, 'events' | 'stats'>): () => void {
+    let sampledAt = -Infinity;
     const e = app.events;
     const key = (x: { groupId: string; topic: string; partition: number }) => ({
       group: x.groupId,
@@ -231,8 +235,13 @@ export class TributaryMetrics {
       this.controlActions.inc({ group: x.groupId, action: x.rewound ? 'rewound' : 'seeked' }),
     );
     on('message.paused', (x) => this.handlerPauses.inc(key(x)));
+    // prom-client collects each gauge separately: walk the app (and its key lanes) once per scrape.
     const sample = () => {
-      for (const s of app.stats()) {
+      if (performance.now() - sampledAt < 100) return;
+      sampledAt = performance.now();
+      const stats = app.stats({ keys: KEY_LANES_LISTED });
+      this.keyLanes.update(stats);
+      for (const s of stats) {
         this.inFlight.set({ group: s.groupId }, s.running);
         this.buffered.set({ group: s.groupId }, s.inMemory - s.running);
         this.paused.set({ group: s.groupId }, s.paused.length);
@@ -240,7 +249,7 @@ export class TributaryMetrics {
       }
     };
     // prom-client calls `collect` on every scrape: gauges from stats are always current.
-    for (const gauge of [this.inFlight, this.buffered, this.paused, this.held])
+    for (const gauge of [this.inFlight, this.buffered, this.paused, this.held, ...this.keyLanes.all()])
       (gauge as unknown as { collect?: () => void }).collect = sample;
     return () => {
       for (const [event, fn] of handlers) (e.off as (event: string, fn: unknown) => void).call(e, event, fn);

@@ -263,7 +263,8 @@ export class TributaryApp {
     return found;
   }
 
-  stats(): GroupStats[] {
-    return this.groups.map((g) => g.snapshot());
+  /** Each group's counters; `{ keys: n }` adds its key lanes (lists of `n`: oldest, retrying, hottest). */
+  stats(options: { keys?: number } = {}): GroupStats[] {
+    return this.groups.map((g) => g.snapshot(options.keys));
   }
 }

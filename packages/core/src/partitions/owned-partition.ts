@@ -30,6 +30,8 @@ export class OwnedPartition {
   readonly holds = new Set<'app' | 'seek'>();
   inMemory = 0;
   running = 0;
+  /** When a message of it last completed (the poll clock, ms since epoch; 0: none yet). */
+  doneAt = 0;
   /** Highest offset whose handler has started (it is running or finished). */
   highestStarted = -1;
   /** While revoking, queued messages at or below this offset still run (see above). */

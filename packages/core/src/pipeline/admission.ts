@@ -14,6 +14,7 @@ export function admit(
   batch: readonly RawMessage[],
   assignment: Assignment,
   handlersByTopic: ReadonlyMap<string, HandlerDefinition>,
+  now = Date.now(),
 ): PipelineMessage[] {
   const admitted: PipelineMessage[] = [];
   // A batch comes in runs of one partition: look its state up once per run, not per message.
@@ -30,7 +31,9 @@ export function admit(
     }
     if (!owner || owner.leaving || !handler) continue;
     owner.admitted(raw.offset);
-    admitted.push(new PipelineMessage(raw, handler, owner));
+    const message = new PipelineMessage(raw, handler, owner);
+    message.admittedAt = now;
+    admitted.push(message);
   }
   return admitted;
 }

@@ -44,7 +44,7 @@ test("the executor's failure line for an undecodable message: no payload bytes, 
     },
     retryBackoffMs: { initial: 60_000, max: 60_000 },
     release: () => undefined,
-    counters: { processed: 0, failures: 0 },
+    counters: { processed: 0, failures: 0, lastPollAt: 0 },
   });
   while (lines.length === 0) await sleep(1);
   owner.beginRevoke(true); // ends the backoff

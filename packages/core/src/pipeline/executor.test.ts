@@ -20,7 +20,7 @@ function run(chain: (ctx: MessageContext) => Promise<void>, owner = new OwnedPar
   events.on('message.processed', (e) => seen.push(`processed ${e.outcome} after ${e.attempts}`));
   events.on('message.failed', (e) => seen.push(`failed attempt ${e.attempt}`));
   let released = 0;
-  const counters = { processed: 0, failures: 0 };
+  const counters = { processed: 0, failures: 0, lastPollAt: 0 };
   const done = execute(message, {
     groupId: 'g',
     events,

@@ -16,7 +16,7 @@ export interface ExecutorDeps {
   /** Called when a message leaves the pipeline (final outcome or given up on revoke/stop). */
   release: (message: PipelineMessage) => void;
   /** Counted here, not by listening to the events: a listener per group ran for every message of every group. */
-  counters: { processed: number; failures: number };
+  counters: { processed: number; failures: number; lastPollAt: number };
 }
 
 class Context implements MessageContext {
@@ -114,6 +114,7 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
         await chain(ctx);
         const outcome = ctx.outcome ?? 'done';
         owner.offsets.markDone(message.offset);
+        owner.doneAt = deps.counters.lastPollAt; // the poll's clock: no clock read per message
         deps.counters.processed += 1;
         if (!timed) return;
         deps.events.emit('message.processed', {
@@ -137,6 +138,8 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
         }
         const error = new HandlerError(ctx.handler, message, ctx.attempt, { cause });
         deps.counters.failures += 1;
+        message.failingSince ??= Date.now();
+        message.failures += 1;
         deps.events.emit('message.failed', {
           groupId: deps.groupId,
           handler: ctx.handler,

@@ -9,6 +9,16 @@ export interface LaneMapOptions<T> {
   onDiscard?: (value: T) => void;
   /** Each emission discards every queued value that `isStale` now rejects, without waiting for a slot. */
   purge?: Observable<unknown>;
+  /** Receives a function that lists the lanes now (for per-key observability; called on a scrape, not per value). */
+  inspect?: (view: () => LaneView<T>) => void;
+  /** Called for one value in 8 with its lane (a sampled arrival rate per lane, for the hottest keys). */
+  sample?: (lane: string, value: T) => void;
+}
+
+/** The lanes at one moment: each lane's running value (if any) and its queued values. */
+export interface LaneView<T> {
+  running: ReadonlyMap<string, T>;
+  queued: ReadonlyMap<string, readonly T[]>;
 }
 
 /** The lane of values without an order constraint: any number of them may run at once. */
@@ -37,7 +47,7 @@ export function laneMap<T, R>(
   return (source) =>
     new Observable<R>((subscriber) => {
       const lanes = new Map<string, T[]>(); // queued values per lane; a lane with an entry may be running
-      const running = new Set<string>(); // lanes whose head value is being projected
+      const running = new Map<string, T>(); // lanes whose head value is being projected, with that value
       const ready = new Set<string | typeof FREE>(); // lanes with queued work waiting for a slot, in arrival order
       // Values without a lane: one queue, no per-value lane bookkeeping (a Map entry and a key per
       // message cost more than the no-op handler they schedule).
@@ -102,8 +112,9 @@ export function laneMap<T, R>(
             if (!queue || running.has(lane)) continue;
             discardStale(lane, queue);
             if (queue.length === 0) continue;
-            running.add(lane);
-            launch(queue.shift() as T, () => laneDone(lane));
+            const value = queue.shift() as T;
+            running.set(lane, value);
+            launch(value, () => laneDone(lane));
           }
         } finally {
           starting = false;
@@ -174,9 +185,12 @@ export function laneMap<T, R>(
         checkComplete();
       });
 
+      options.inspect?.(() => ({ running, queued: lanes }));
+      let arrivals = 0;
       const sourceSubscription = source.subscribe({
         next: (value) => {
           const lane = laneOf(value);
+          if (options.sample && (++arrivals & 7) === 0 && lane !== null) options.sample(lane, value);
           if (lane === null) {
             free.push(value);
             ready.add(FREE);

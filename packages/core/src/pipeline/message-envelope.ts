@@ -12,6 +12,11 @@ import type { OwnedPartition } from '../partitions/owned-partition.js';
 export class PipelineMessage implements Message {
   private decoded?: { value: unknown } | { error: unknown };
   private headerMap?: Headers;
+  /** When its batch was admitted (ms since epoch): the age of a waiting lane. */
+  admittedAt = 0;
+  /** When its handler first failed, and how often: a key lane stuck on it. */
+  failingSince?: number;
+  failures = 0;
 
   constructor(
     readonly raw: RawMessage,
@@ -22,6 +27,9 @@ export class PipelineMessage implements Message {
 
   get topic() {
     return this.raw.topic;
+  }
+  get partitionDoneAt(): number {
+    return this.owner.doneAt;
   }
   get partition() {
     return this.raw.partition;

@@ -12,7 +12,8 @@ import type { Assignment } from '../partitions/assignment.js';
 import { admit } from './admission.js';
 import { planBackpressure } from './backpressure.js';
 import { type ExecutorDeps, execute } from './executor.js';
-import { laneMap } from './lane-map.js';
+import { HotLanes, type KeyLaneStats, keyLaneStats } from './key-lanes.js';
+import { type LaneView, laneMap } from './lane-map.js';
 import type { PipelineMessage } from './message-envelope.js';
 import { pollSource } from './poll-source.js';
 import { laneOf } from './router.js';
@@ -80,6 +81,8 @@ export class Pipeline {
   /** The poll in flight, and work that must run between two polls (a seek): see `exclusively`. */
   private polling?: Promise<unknown>;
   private exclusive?: Promise<unknown>;
+  private laneView?: () => LaneView<PipelineMessage>;
+  private readonly hotLanes = new HotLanes();
 
   constructor(private readonly deps: PipelineDeps) {
     this.executorDeps = {
@@ -112,6 +115,10 @@ export class Pipeline {
               isStale: (m) => m.owner.isDiscardable(m.offset),
               onDiscard: (m) => this.leaveMemory(m),
               purge: this.purge$,
+              inspect: (view) => {
+                this.laneView = view;
+              },
+              sample: (lane, m) => this.hotLanes.sample(lane, m),
             },
           ),
         )
@@ -175,6 +182,11 @@ export class Pipeline {
     });
     this.wake();
     return run;
+  }
+
+  /** Key ordering's lanes now (bounded lists of `n`); undefined before the pipeline runs. */
+  keyLanes(n: number): KeyLaneStats | undefined {
+    return this.laneView ? keyLaneStats(this.laneView(), this.hotLanes, n) : undefined;
   }
 
   /** Ends a wait for room now (a partition was resumed or released from a hold). */

@@ -265,10 +265,12 @@ export class GroupConsumer {
     return this.connection.whenClosed();
   }
 
-  snapshot(): GroupStats {
+  /** `keys`: also the key lanes, `keys` of each list (walks every lane: for scrapes, not per message). */
+  snapshot(keys?: number): GroupStats {
     return groupStats(this.groupId, this.assignment.all(), this.pipeline.counters, {
       offsetResets: this.counts.offsetResets,
       missingTopics: [...(this.waiter?.missing ?? [])],
+      keys: keys === undefined ? undefined : this.pipeline.keyLanes(keys),
     });
   }
 

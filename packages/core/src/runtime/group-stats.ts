@@ -1,5 +1,6 @@
 import type { TopicPartition } from '../model/topic-partition.js';
 import type { OwnedPartition } from '../partitions/owned-partition.js';
+import type { KeyLaneStats } from '../pipeline/key-lanes.js';
 
 /** Counters the pipeline keeps about itself (tests and metrics read them). */
 export interface GroupStats {
@@ -20,6 +21,11 @@ export interface GroupStats {
   held: TopicPartition[];
   /** Subscribed topics the cluster does not have (yet): only ever non-empty with `missingTopics: 'wait'`. */
   missingTopics: string[];
+  /**
+   * Key ordering's lanes: how many, the oldest waiting heads, the ones retrying longest (a poison
+   * message holding one key), the hottest keys. Only in `app.stats({ keys: n })`: it walks every lane.
+   */
+  keys?: KeyLaneStats;
 }
 
 interface PipelineCounters {
@@ -36,7 +42,7 @@ export function groupStats(
   groupId: string,
   owned: readonly OwnedPartition[],
   counters: PipelineCounters,
-  extra: { offsetResets: number; missingTopics: string[] },
+  extra: { offsetResets: number; missingTopics: string[]; keys?: KeyLaneStats },
 ): GroupStats {
   return {
     groupId,
@@ -52,5 +58,6 @@ export function groupStats(
     paused: owned.filter((p) => p.paused).map((p) => p.tp),
     held: owned.filter((p) => p.holds.has('app')).map((p) => p.tp),
     missingTopics: extra.missingTopics,
+    ...(extra.keys ? { keys: extra.keys } : {}),
   };
 }
