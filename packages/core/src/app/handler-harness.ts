@@ -6,6 +6,7 @@ import type { Headers, Message, MessageContext, MessageOutcome } from '../messag
 import { composeHandlerChains } from '../middleware/handler-chains.js';
 import { type MiddlewareFn, type MiddlewareLike, resolveMiddleware } from '../middleware/middleware.js';
 import type { GroupDefinition, HandlerDefinition } from '../model/definitions.js';
+import { HandlerRouter } from '../model/handler-routing.js';
 import { type Resolver, tsyringeResolver } from './resolver.js';
 import { scanHandlers } from './scan.js';
 
@@ -86,7 +87,7 @@ export class HandlerHarness {
 
   /** Runs one message through its handler's chain until it settles. */
   async run(message: HarnessMessage, signal: AbortSignal = new AbortController().signal): Promise<HarnessResult> {
-    const handler = this.group.handlersByTopic.get(message.topic);
+    const handler = new HandlerRouter(this.group).get(message.topic);
     if (!handler) {
       throw new TributaryConfigError(
         'topic',

@@ -14,6 +14,7 @@ import {
 import { HandlerRegistrationError, TributaryConfigError } from '../errors.js';
 import { type ConsumeOptions, consumeOptionsSchema, normalizeConsumeSpec } from '../handlers/consume-options.js';
 import type { GroupDefinition, HandlerDefinition } from '../model/definitions.js';
+import { HandlerRouter, isPattern } from '../model/handler-routing.js';
 import type { Resolvable, Resolver } from './resolver.js';
 
 const describe = (cls: Function, method?: string | symbol) => (method ? `${cls.name}.${String(method)}` : cls.name);
@@ -70,7 +71,8 @@ export function scanHandlers(classes: readonly unknown[], resolver: Resolver): G
           err instanceof TributaryConfigError ? `@Consume option ${err.key || '(topic)'}: ${err.problem}` : String(err);
         throw new HandlerRegistrationError(name, problem);
       }
-      const topics = spec.topics ?? [spec.topic as string];
+      // Validated: a pattern is its source by now (starting with ^, as librdkafka subscribes to it).
+      const topics = (spec.topics ?? [spec.topic]) as string[];
       const handler: HandlerDefinition = {
         name,
         topics,
@@ -104,6 +106,11 @@ export function scanHandlers(classes: readonly unknown[], resolver: Resolver): G
         run: (partitions: unknown[]) => (method as Function).call(instance, partitions),
       });
     }
+  }
+  // A topic of its own that another handler's pattern also matches: known now, so it fails now.
+  // (Two patterns overlap only on topics the cluster has: `GroupConsumer.start` checks those.)
+  for (const definition of groups.values()) {
+    new HandlerRouter(definition).checkOverlaps([...definition.handlersByTopic.keys()].filter((t) => !isPattern(t)));
   }
   return [...groups.values()];
 }

@@ -27,6 +27,7 @@ export function consumerConfig(
   o: ResolvedGroupOptions,
   appRdkafka: Record<string, string | number | boolean>,
   statsIntervalMs: number,
+  patterns = false,
 ): Record<string, string | number | boolean> {
   const config: Record<string, string | number | boolean> = {
     'bootstrap.servers': brokers,
@@ -51,6 +52,9 @@ export function consumerConfig(
   }
   if (o.groupInstanceId) config['group.instance.id'] = o.groupInstanceId;
   if (statsIntervalMs > 0) config['statistics.interval.ms'] = statsIntervalMs;
+  // A pattern subscription sees topics created later at the next metadata refresh: librdkafka's
+  // 5 minutes (Kafka's metadata.max.age.ms) is long to wait for a topic someone just created.
+  if (patterns) config['topic.metadata.refresh.interval.ms'] = 30_000;
   return { ...config, ...appRdkafka, ...o.rdkafka };
 }
 

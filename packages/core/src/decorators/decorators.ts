@@ -20,8 +20,11 @@ export function ConsumerGroup(groupId: string, options: GroupOptions = {}): Clas
   };
 }
 
-/** Marks a method as the handler of a topic (or topics): `(msg: Message<T>, ctx: MessageContext<T>) => Promise<void>`. */
-export function Consume(spec: string | string[] | ConsumeOptions): MethodDecorator {
+/**
+ * Marks a method as the handler of a topic, topics, or a topic pattern (`/^orders\..+/`):
+ * `(msg: Message<T>, ctx: MessageContext<T>) => Promise<void>`.
+ */
+export function Consume(spec: string | RegExp | Array<string | RegExp> | ConsumeOptions): MethodDecorator {
   return (target, method) => appendMetadata(CONSUME_METADATA, target.constructor, { method, spec });
 }
 

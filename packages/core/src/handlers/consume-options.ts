@@ -3,8 +3,9 @@ import { functionSchema, orderingSchema } from '../config/schema.js';
 import type { DecoderOption, SchemaLike } from '../decode.js';
 
 export interface ConsumeOptions {
-  topic?: string;
-  topics?: string[];
+  /** A topic, or a pattern (`/^orders\..+/`, or a string starting with `^`): topics created later are picked up. */
+  topic?: string | RegExp;
+  topics?: Array<string | RegExp>;
   /** Overrides the group's ordering for this handler. */
   ordering?: z.infer<typeof orderingSchema>;
   /** `json` (default), `string`, `buffer`, or a function of the value bytes. */
@@ -14,11 +15,31 @@ export interface ConsumeOptions {
 }
 
 const topicName = z.string().trim().min(1, 'topic name must not be empty');
+/**
+ * A topic pattern as librdkafka subscribes to it (a regex only when it starts with `^`), so the
+ * routing (JavaScript's RegExp) and the subscription (librdkafka's) read the same thing.
+ */
+const topicSpec = z
+  .union([topicName, z.instanceof(RegExp)])
+  .superRefine((v, ctx) => {
+    if (!(v instanceof RegExp)) return;
+    if (!v.source.startsWith('^'))
+      ctx.addIssue({
+        code: 'custom',
+        message: `topic pattern /${v.source}/ must start with ^ (librdkafka subscribes by regex only then)`,
+      });
+    if (v.flags !== '')
+      ctx.addIssue({
+        code: 'custom',
+        message: `topic pattern /${v.source}/${v.flags} takes no flags (librdkafka has none)`,
+      });
+  })
+  .transform((v) => (v instanceof RegExp ? v.source : v));
 
 export const consumeOptionsSchema = z
   .strictObject({
-    topic: topicName.optional(),
-    topics: z.array(topicName).min(1).optional(),
+    topic: topicSpec.optional(),
+    topics: z.array(topicSpec).min(1).optional(),
     ordering: orderingSchema.optional(),
     decoder: z.union([z.enum(['json', 'string', 'buffer']), functionSchema('a decoder function')]).optional(),
     schema: z
@@ -29,7 +50,7 @@ export const consumeOptionsSchema = z
 
 /** Normalizes `@Consume('t')`, `@Consume(['a','b'])` and `@Consume({ … })` to one shape. */
 export function normalizeConsumeSpec(spec: unknown): unknown {
-  if (typeof spec === 'string') return { topic: spec };
+  if (typeof spec === 'string' || spec instanceof RegExp) return { topic: spec };
   if (Array.isArray(spec)) return { topics: spec };
   return spec;
 }

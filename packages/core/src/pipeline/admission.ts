@@ -1,5 +1,10 @@
 import type { Message as RawMessage } from '@confluentinc/kafka-javascript';
 import type { HandlerDefinition } from '../model/definitions.js';
+
+/** A topic's handler: its own, or a pattern's (`HandlerRouter`). */
+export interface HandlerLookup {
+  get(topic: string): HandlerDefinition | undefined;
+}
 import type { Assignment } from '../partitions/assignment.js';
 import type { OwnedPartition } from '../partitions/owned-partition.js';
 import { PipelineMessage } from './message-envelope.js';
@@ -13,7 +18,7 @@ import { PipelineMessage } from './message-envelope.js';
 export function admit(
   batch: readonly RawMessage[],
   assignment: Assignment,
-  handlersByTopic: ReadonlyMap<string, HandlerDefinition>,
+  handlersByTopic: HandlerLookup,
   now = Date.now(),
 ): PipelineMessage[] {
   const admitted: PipelineMessage[] = [];

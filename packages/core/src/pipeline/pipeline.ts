@@ -6,10 +6,9 @@ import { mergeMap, Subject, type Subscription } from 'rxjs';
 import type { ResolvedGroupOptions } from '../config/group-options.js';
 import type { TributaryEvents } from '../events.js';
 import type { MessageContext } from '../message.js';
-import type { HandlerDefinition } from '../model/definitions.js';
 import type { TopicPartition } from '../model/topic-partition.js';
 import type { Assignment } from '../partitions/assignment.js';
-import { admit } from './admission.js';
+import { admit, type HandlerLookup } from './admission.js';
 import { planBackpressure } from './backpressure.js';
 import { type ExecutorDeps, execute } from './executor.js';
 import { HotLanes, type KeyLaneStats, keyLaneStats } from './key-lanes.js';
@@ -46,7 +45,8 @@ export interface PipelineDeps {
   groupId: string;
   fetch: FetchPort;
   assignment: Assignment;
-  handlersByTopic: ReadonlyMap<string, HandlerDefinition>;
+  /** A topic's handler (its own, or a pattern's). */
+  handlersByTopic: HandlerLookup;
   /** The composed middleware + handler chain of each handler, by handler name. */
   chains: ReadonlyMap<string, (ctx: MessageContext) => Promise<void>>;
   options: ResolvedGroupOptions;

@@ -11,6 +11,7 @@ import type { MessageContext } from '../message.js';
 import { composeHandlerChains } from '../middleware/handler-chains.js';
 import type { MiddlewareFn } from '../middleware/middleware.js';
 import type { GroupDefinition, HookKind } from '../model/definitions.js';
+import { HandlerRouter } from '../model/handler-routing.js';
 import { partitionNames, type TopicPartition } from '../model/topic-partition.js';
 import { Committer } from '../offsets/committer.js';
 import { Assignment } from '../partitions/assignment.js';
@@ -53,6 +54,7 @@ export class GroupConsumer {
   private readonly committer: Committer;
   private readonly pipeline: Pipeline;
   private readonly rebalancer: Rebalancer;
+  private readonly router: HandlerRouter;
   /** `app.pause/resume/seek` for this group. */
   readonly control: PartitionControl;
   private readonly counts = { offsetResets: 0 };
@@ -71,6 +73,9 @@ export class GroupConsumer {
     this.groupId = definition.groupId;
     this.logger = ctx.logger.child({ group: this.groupId });
     this.clientErrors = new ClientErrorLog(this.logger);
+    this.router = new HandlerRouter(definition, (topic, handlers) =>
+      this.logger.error({ topic, handlers }, `topic ${topic} matches ${handlers.join(' and ')}: it goes to the first`),
+    );
     const config = consumerConfig(
       this.groupId,
       ctx.brokers,
@@ -78,6 +83,7 @@ export class GroupConsumer {
       options,
       ctx.appRdkafka,
       ctx.statsIntervalMs,
+      this.router.hasPatterns,
     );
     const reset = config['auto.offset.reset'] ?? (options.fromBeginning ? 'earliest' : 'latest');
     delete config['auto.offset.reset'];
@@ -96,7 +102,7 @@ export class GroupConsumer {
       groupId: this.groupId,
       fetch: this.connection,
       assignment: this.assignment,
-      handlersByTopic: definition.handlersByTopic,
+      handlersByTopic: this.router,
       chains: composeHandlerChains(definition, options.middleware, ctx.appMiddleware, ctx.resolver),
       options,
       events,
@@ -200,6 +206,7 @@ export class GroupConsumer {
         { cause: err },
       );
     }
+    this.router.checkOverlaps(check.existing);
     if (check.missing.length > 0 && this.options.missingTopics === 'fail') {
       throw new MissingTopicsError(this.groupId, check.missing, check.suggestions);
     }

@@ -97,7 +97,7 @@ test('a stopped waiter asks nothing more; a failed metadata request is retried',
     },
   };
   const waiter = new TopicWaiter({ lookup: flaky, subscribed: ['x'], logger, onPresent: () => {} });
-  waiter.begin({ present: [], missing: ['x'], suggestions: {} });
+  waiter.begin({ existing: [], present: [], missing: ['x'], suggestions: {} });
   mock.timers.tick(TOPIC_RECHECK_MS);
   await settle();
   fail = false;

@@ -13,6 +13,8 @@ export interface TopicLookup {
 }
 
 export interface TopicCheck {
+  /** Every topic the cluster has (with partitions). */
+  existing: string[];
   present: string[];
   missing: string[];
   /** A missing topic → the existing topic it most likely misspells. */
@@ -34,7 +36,7 @@ export async function checkTopics(lookup: TopicLookup, subscribed: readonly stri
     const match = closestMatch(topic, existing);
     if (match) suggestions[topic] = match;
   }
-  return { present: subscribed.filter(exists), missing, suggestions };
+  return { existing, present: subscribed.filter(exists), missing, suggestions };
 }
 
 export interface TopicWaitDeps {
