@@ -54,7 +54,7 @@ test('an error is retried on the same lane with backoff, never skipped', async (
   });
   await done;
   assert.equal(calls, 3);
-  assert.deepEqual(counters, { processed: 1, failures: 2 });
+  assert.deepEqual(counters, { processed: 1, failures: 2, lastPollAt: 0 });
   assert.deepEqual(seen, ['failed attempt 1', 'failed attempt 2', 'processed done after 3']);
   assert.equal(owner.due()?.offset, 8);
 });
