@@ -3,13 +3,29 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { Command } from 'commander';
 import { renderWatchedTable } from './commands/lag.js';
 import { buildProgram } from './program.js';
 import { checkRequiredOptions } from './required-option.js';
 
 const bin = join(__dirname, 'bin.js');
 const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 20_000 });
-const commands = ['broker', 'lag', 'diagnose', 'dashboard'];
+const commands = [
+  'broker',
+  'lag',
+  'diagnose',
+  'dashboard',
+  'tail',
+  'produce',
+  'offsets',
+  'offsets reset',
+  'dlq',
+  'dlq list',
+  'dlq show',
+  'dlq replay',
+];
+/** Commands that run something (not only a group of subcommands): they have options to check. */
+const leaves = commands.filter((name) => name !== 'offsets' && name !== 'dlq');
 
 test('tributary --version and -V print the version of @tributary/cli', () => {
   const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
@@ -28,6 +44,10 @@ test('a misspelt option is an error that suggests the right one, for every comma
     [['diagnose', '--group', 'g', '--windw', '3'], '--windw', '--window'],
     [['dashboard', '--group', 'g', '--prot', '1'], '--prot', '--port'],
     [['broker', '--topics', 'x:1'], '--topics', '--topic'],
+    [['tail', 't', '--folow'], '--folow', '--follow'],
+    [['produce', 't', 'v', '--heder', 'a=b'], '--heder', '--header'],
+    [['offsets', 'reset', '--group', 'g', '--topic', 't', '--to-earlest'], '--to-earlest', '--to-earliest'],
+    [['dlq', 'replay', 'x.dlq', '--exectue'], '--exectue', '--execute'],
   ];
   for (const [args, typo, meant] of cases) {
     const result = run(args);
@@ -35,7 +55,8 @@ test('a misspelt option is an error that suggests the right one, for every comma
     const lines = result.stderr.trim().split('\n');
     assert.equal(lines[0], `error: unknown option '${typo}'`);
     assert.equal(lines[1], `(Did you mean ${meant}?)`);
-    assert.equal(lines[2], `(run 'tributary ${args[0]} --help' for usage and examples)`);
+    const command = ['offsets', 'dlq'].includes(args[0] as string) ? `${args[0]} ${args[1]}` : args[0];
+    assert.equal(lines[2], `(run 'tributary ${command} --help' for usage and examples)`);
     assert.equal(result.stdout, '');
   }
 });
@@ -45,6 +66,14 @@ test('a missing required option is still reported, before anything runs', () => 
     const result = run([command, '--brokers', '127.0.0.1:1']);
     assert.equal(result.status, 2, result.stderr);
     assert.match(result.stderr, /^error: required option '-g, --group <id>' not specified\n/);
+  }
+  const reset = run(['offsets', 'reset', '--brokers', '127.0.0.1:1', '--group', 'g', '--to-earliest']);
+  assert.equal(reset.status, 2, reset.stderr);
+  assert.match(reset.stderr, /^error: required option '-t, --topic <name>' not specified\n/);
+  for (const args of [['tail'], ['produce'], ['dlq', 'list']]) {
+    const result = run(args);
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /^error: missing required argument/);
   }
 });
 
@@ -62,27 +91,46 @@ function examplesOf(help: string): string[][] {
     });
 }
 
+/** The command an example runs (subcommands followed), and the words after its name. */
+function commandOf(argv: string[]): { command: Command; path: string; rest: string[] } {
+  let command: Command = buildProgram();
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const sub = command.commands.find((c) => c.name() === argv[i]);
+    if (!sub) break;
+    command = sub;
+  }
+  assert.ok(i > 0, `example runs a known command: ${argv.join(' ')}`);
+  return { command, path: argv.slice(0, i).join(' '), rest: argv.slice(i) };
+}
+
 test("every command's --help has examples, and each example parses with that command's options", () => {
   for (const name of ['', ...commands]) {
-    const result = run(name ? [name, '--help'] : ['--help']);
+    const result = run(name ? [...name.split(' '), '--help'] : ['--help']);
     assert.equal(result.status, 0, result.stderr);
     const examples = examplesOf(result.stdout);
     assert.ok(examples.length >= 2, `tributary ${name} --help has examples:\n${result.stdout}`);
     for (const argv of examples) {
-      if (name) assert.equal(argv[0], name, `an example of ${name} runs ${name}: ${argv.join(' ')}`);
-      const command = buildProgram().commands.find((c) => c.name() === argv[0]);
-      assert.ok(command, `example runs a known command: ${argv.join(' ')}`);
+      if (name) assert.ok(argv.join(' ').startsWith(name), `an example of ${name} runs ${name}: ${argv.join(' ')}`);
+      const { command, rest } = commandOf(argv);
+      assert.equal(command.commands.length, 0, `example runs a command, not a group: ${argv.join(' ')}`);
       command.exitOverride().configureOutput({ writeErr: () => {}, outputError: () => {} });
-      const parsed = command.parseOptions(argv.slice(1));
-      assert.deepEqual(parsed, { operands: [], unknown: [] }, `tributary ${argv.join(' ')}`);
+      const parsed = command.parseOptions(rest);
+      assert.deepEqual(parsed.unknown, [], `tributary ${argv.join(' ')}`);
+      const args = command.registeredArguments;
+      const required = args.filter((a) => a.required).length;
+      assert.ok(
+        parsed.operands.length >= required && parsed.operands.length <= args.length,
+        `tributary ${argv.join(' ')}: ${parsed.operands.length} argument(s) for ${args.map((a) => a.name()).join(', ') || 'none'}`,
+      );
       assert.doesNotThrow(() => checkRequiredOptions(command), `tributary ${argv.join(' ')} has the required options`);
     }
   }
 });
 
 test('no option states its default twice, and empty repeatable options show no "(default: [])"', () => {
-  for (const name of commands) {
-    const help = run([name, '--help']).stdout;
+  for (const name of leaves) {
+    const help = run([...name.split(' '), '--help']).stdout;
     const options = /\nOptions:\n([\s\S]*?)\n\n/.exec(help)?.[1] ?? '';
     const entries = options.split(/\n(?= {2}-)/);
     assert.ok(entries.length > 2, options);

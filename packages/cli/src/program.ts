@@ -4,7 +4,11 @@ import { Command } from 'commander';
 import { registerBrokerCommand } from './commands/broker.js';
 import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerDiagnoseCommand } from './commands/diagnose.js';
+import { registerDlqCommand } from './commands/dlq.js';
 import { registerLagCommand } from './commands/lag.js';
+import { registerOffsetsCommand } from './commands/offsets.js';
+import { registerProduceCommand } from './commands/produce.js';
+import { registerTailCommand } from './commands/tail.js';
 import { checkRequiredOptions } from './required-option.js';
 
 /** The version of @tributary/cli (dist/program.js sits one level below its package.json). */
@@ -29,19 +33,30 @@ export function buildProgram(): Command {
       '\nExamples:\n' +
         '  tributary broker --topic task-created:6     # a local Kafka to develop against\n' +
         '  tributary lag --brokers 127.0.0.1:9092 --group notification-service --watch\n' +
-        '  tributary diagnose --brokers 127.0.0.1:9092 --group notification-service --window 30\n\n' +
+        '  tributary diagnose --brokers 127.0.0.1:9092 --group notification-service --window 30\n' +
+        '  tributary tail task-created --brokers 127.0.0.1:9092 --count 10\n' +
+        '  tributary dlq list task-created.dlq --brokers 127.0.0.1:9092\n\n' +
         "Run 'tributary <command> --help' for a command's options and examples.",
     );
   registerBrokerCommand(program);
   registerLagCommand(program);
   registerDiagnoseCommand(program);
   registerDashboardCommand(program);
+  registerTailCommand(program);
+  registerProduceCommand(program);
+  registerOffsetsCommand(program);
+  registerDlqCommand(program);
   // Subcommands copy these settings when created; set them on each so none depends on that.
-  for (const command of program.commands) {
-    command
-      .showSuggestionAfterError(true)
-      .showHelpAfterError(`(run 'tributary ${command.name()} --help' for usage and examples)`);
-  }
+  const configure = (parent: Command, path: string) => {
+    for (const command of parent.commands) {
+      const name = `${path} ${command.name()}`;
+      command
+        .showSuggestionAfterError(true)
+        .showHelpAfterError(`(run 'tributary ${name.trim()} --help' for usage and examples)`);
+      configure(command, name);
+    }
+  };
+  configure(program, '');
   return program;
 }
 

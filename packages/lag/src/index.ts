@@ -1,5 +1,13 @@
 export { type DiagnoseInput, diagnose, type Finding, formatFindings } from './diagnose.js';
-export { LagError, type MemberInfo, OffsetReader } from './kafka-offsets.js';
+export {
+  type CommittedOffset,
+  type GroupDescription,
+  LagError,
+  type MemberInfo,
+  OffsetReader,
+  type OffsetToCommit,
+  type Watermarks,
+} from './kafka-offsets.js';
 export {
   formatLagTable,
   type LagRow,

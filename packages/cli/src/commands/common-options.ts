@@ -19,3 +19,10 @@ export function positiveNumber(flag: string, text: string): number {
     throw new UsageError(`--${flag} must be a positive number, got "${text}"`);
   return value;
 }
+
+/** `--<flag>` as an integer > 0, else a usage error naming the flag and the value given. */
+export function positiveInteger(flag: string, text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`--${flag} must be a positive integer, got "${text}"`);
+  return Number(text);
+}
