@@ -1,11 +1,22 @@
+export {
+  countDeadLetters,
+  type DeadLetterCount,
+  type DeadLetterTopic,
+  dlqTopicOf,
+  dlqTopicsOf,
+  heldMessages,
+} from './dead-letters.js';
 export { type DiagnoseInput, diagnose, type Finding, formatFindings } from './diagnose.js';
-export { LagError, type MemberInfo, OffsetReader } from './kafka-offsets.js';
+export { describeGroup, type GroupDescription, type GroupMember } from './group-description.js';
+export { type DeadLetterWindow, type InstanceWindow, increase } from './group-findings.js';
+export { LagError, type LagErrorKind, type MemberInfo, OffsetReader } from './kafka-offsets.js';
 export {
   formatLagTable,
   type LagRow,
   type LagSnapshot,
   type ReadLagOptions,
   readLag,
+  readLagWith,
   type TrendRow,
   withTrend,
 } from './lag-table.js';

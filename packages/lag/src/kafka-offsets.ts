@@ -1,15 +1,28 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import {
   KafkaConsumer,
   type Metadata,
   type TopicPartitionOffset,
   type WatermarkOffsets,
 } from '@confluentinc/kafka-javascript';
+import { describeGroup } from './group-description.js';
+
+/**
+ * What went wrong, for callers that show it differently: the brokers did not answer (`unreachable`:
+ * no connection; `broker`: a request failed or timed out), or they answered that the group or a
+ * topic is not there.
+ */
+export type LagErrorKind = 'unreachable' | 'broker' | 'unknown-group' | 'unknown-topic';
 
 /** Bad input or an unreachable cluster: the CLI prints it as one line and exits 2. */
 export class LagError extends Error {
   override readonly name = 'LagError';
+
+  constructor(
+    message: string,
+    readonly kind: LagErrorKind = 'broker',
+  ) {
+    super(message);
+  }
 }
 
 export interface MemberInfo {
@@ -57,7 +70,10 @@ export class OffsetReader {
     );
     await call(`cannot reach brokers ${brokers}`, timeoutMs, (cb) =>
       consumer.connect({ timeout: timeoutMs }, (err) => cb(err, undefined)),
-    );
+    ).catch((err: LagError) => {
+      consumer.disconnect();
+      throw new LagError(err.message, 'unreachable');
+    });
     return new OffsetReader(consumer, brokers, timeoutMs);
   }
 
@@ -72,7 +88,7 @@ export class OffsetReader {
       if (only && !only.includes(t.name)) continue;
       result.set(t.name, t.partitions.length);
     }
-    for (const name of only ?? []) if (!result.has(name)) throw new LagError(`unknown topic ${name}`);
+    for (const name of only ?? []) if (!result.has(name)) throw new LagError(`unknown topic ${name}`, 'unknown-topic');
     return result;
   }
 
@@ -87,31 +103,31 @@ export class OffsetReader {
   }
 
   async endOffsets(topic: string, partitions: number): Promise<number[]> {
+    return (await this.watermarks(topic, partitions)).map((w) => w.high);
+  }
+
+  /** Start (low) and end (high) offset of each partition: it holds `high − low` messages. */
+  async watermarks(topic: string, partitions: number): Promise<Array<{ low: number; high: number }>> {
     return Promise.all(
       Array.from({ length: partitions }, (_, partition) =>
-        call<WatermarkOffsets>(`end offset of ${topic}/${partition}`, this.timeoutMs, (cb) =>
+        call<WatermarkOffsets>(`offsets of ${topic}/${partition}`, this.timeoutMs, (cb) =>
           this.consumer.queryWatermarkOffsets(topic, partition, this.timeoutMs, (err, w) => cb(err, w)),
-        ).then((w) => w.highOffset),
+        ).then((w) => ({ low: w.lowOffset, high: w.highOffset })),
       ),
     );
   }
 
   /**
-   * Who owns which partition, from DescribeGroups, asked from a child process (see
-   * describe-members.ts). Brokers without it give an empty map: columns show `-`.
+   * Who owns which partition, from DescribeGroups (see group-description.ts). Brokers without it
+   * give an empty map: columns show `-`.
    */
   async members(group: string): Promise<Map<string, MemberInfo>> {
-    const timeoutMs = Math.min(this.timeoutMs, 3_000);
-    const result = await new Promise<string | undefined>((resolve) => {
-      execFile(
-        process.execPath,
-        [join(__dirname, 'describe-members.js'), this.brokers, group, String(timeoutMs)],
-        { timeout: timeoutMs + 2_000 },
-        (err, stdout) => resolve(err ? undefined : stdout),
-      );
-    });
-    if (!result) return new Map();
-    return new Map(Object.entries(JSON.parse(result) as Record<string, MemberInfo>));
+    const description = await describeGroup(this.brokers, group, Math.min(this.timeoutMs, 3_000));
+    const owners = new Map<string, MemberInfo>();
+    for (const member of description?.members ?? [])
+      for (const tp of member.assigned)
+        owners.set(tp, { consumerId: member.memberId, host: member.host, clientId: member.clientId });
+    return owners;
   }
 
   close(): Promise<void> {
