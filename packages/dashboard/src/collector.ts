@@ -1,13 +1,17 @@
-import {
-  diagnose,
-  type Finding,
-  histogramQuantile,
-  type LagSnapshot,
-  readLag,
-  type Sample,
-  scrape,
-  sum,
-} from '@tributary/lag';
+import { diagnose, type Finding, type GroupDescription, histogramQuantile, sum } from '@tributary/lag';
+import { type GroupRead, GroupReader } from './group-reader.js';
+import { type InstancePoll, InstanceTracker, pollInstance } from './instances.js';
+import type { DashboardLogger } from './logger.js';
+import { OwnerNames } from './owners.js';
+import { RebalanceTimeline } from './rebalance-timeline.js';
+import type {
+  DashboardSnapshot,
+  DeadLetterView,
+  InstanceView,
+  MembersView,
+  PartitionView,
+  SnapshotError,
+} from './snapshot.js';
 
 export interface DashboardSource {
   brokers: string;
@@ -15,209 +19,169 @@ export interface DashboardSource {
   topics?: string[];
   /** `/metrics` URLs of the instances; their `/health/ready` (same base) names the owner. */
   metrics: string[];
-  /** Include DescribeGroups member columns (real Kafka). Default false. */
+  /** Ask the broker to describe the group (DescribeGroups: members, group.instance.id). Default true. */
   members?: boolean;
 }
 
-export interface PartitionView {
-  topic: string;
-  partition: number;
-  currentOffset: number | null;
-  logEndOffset: number;
-  lag: number | null;
-  owner: string;
+/** One successful sample, as the findings' window keeps it. */
+interface WindowEntry {
+  read: GroupRead;
+  polls: InstancePoll[];
 }
 
-export interface RebalanceEvent {
-  at: number;
-  /** `topic/partition` moved from an owner to another (`-` = nobody). */
-  moves: Array<{ partition: string; from: string; to: string }>;
-  /** Longest time a moved partition made no progress around the move. */
-  pauseMs: number;
-}
-
-export interface DashboardSnapshot {
-  at: number;
-  group: string;
-  partitions: PartitionView[];
-  totalLag: number;
-  throughputIn: number;
-  throughputOut: number;
-  handlerP50Ms?: number;
-  handlerP99Ms?: number;
-  deadLettered: number;
-  instances: Array<{ instance: string; url: string; up: boolean; partitions: number }>;
-  rebalances: RebalanceEvent[];
-  findings: Finding[];
-  error?: string;
-}
-
-interface InstanceRead {
-  url: string;
-  instance: string;
-  up: boolean;
-  samples: Sample[];
-  assigned: string[];
-}
-
-const key = (topic: string, partition: number) => `${topic}/${partition}`;
-
-async function readInstance(url: string): Promise<InstanceRead> {
-  const base = url.replace(/\/metrics\/?$/, '');
-  try {
-    const [samples, ready] = await Promise.all([
-      scrape(url, 800),
-      fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(800) }).then(
-        (r) => r.json() as Promise<{ instance?: string; groups?: Array<{ assigned: string[] }> }>,
-      ),
-    ]);
-    return {
-      url,
-      instance: ready.instance ?? new URL(url).host,
-      up: true,
-      samples,
-      assigned: ready.groups?.flatMap((g) => g.assigned) ?? [],
-    };
-  } catch {
-    return { url, instance: new URL(url).host, up: false, samples: [], assigned: [] };
-  }
-}
+const WINDOW = 15;
+const noLogger: DashboardLogger = { info: () => {}, warn: () => {} };
 
 /**
- * Samples the group once per call: offsets from the broker, and each instance's metrics and
- * owned partitions. Keeps the history the page charts, derives throughput, rebalance events (owner
- * changes, with the pause they caused) and the `diagnose` findings. Holds nothing secret: offsets
- * and metrics only.
+ * Samples the group once per call: offsets and DLQ contents from the broker, the group's
+ * description, and each instance's metrics and owned partitions. Keeps the history the page
+ * charts, derives throughput, rebalance events and the `diagnose` findings. Counts only what
+ * answers now: an instance that stopped is shown as gone, never as an instance that owns nothing;
+ * a broker that does not answer is an error, never "lag 0". Holds nothing secret: offsets and
+ * metrics only.
  */
 export class DashboardCollector {
   readonly history: DashboardSnapshot[] = [];
-  private lags: LagSnapshot[] = [];
-  private metricsWindow: InstanceRead[][] = [];
-  private readonly rebalances: RebalanceEvent[] = [];
-  private lastOwners = new Map<string, string>();
-  /** When each partition last made progress (its committed offset moved). */
-  private readonly lastProgress = new Map<string, { at: number; offset: number | null }>();
+  private readonly reader: GroupReader;
+  private readonly tracker = new InstanceTracker();
+  private readonly owners = new OwnerNames();
+  private readonly timeline = new RebalanceTimeline();
+  private window: WindowEntry[] = [];
+  private lastOk?: DashboardSnapshot;
+  private description?: GroupDescription;
 
   constructor(
     private readonly source: DashboardSource,
     private readonly keepMs = 10 * 60_000,
-  ) {}
+    private readonly logger: DashboardLogger = noLogger,
+  ) {
+    this.reader = new GroupReader(source);
+  }
 
   async sample(): Promise<DashboardSnapshot> {
     const at = Date.now();
-    const [lag, instances] = await Promise.all([
-      readLag({
-        brokers: this.source.brokers,
-        group: this.source.group,
-        topics: this.source.topics,
-        members: this.source.members ?? false,
-      }).catch((err: Error) => err),
-      Promise.all(this.source.metrics.map(readInstance)),
+    const polls = await Promise.all(this.source.metrics.map((url) => pollInstance(url, this.source.group)));
+    const instances = this.tracker.update(polls, at);
+    const live = polls.filter((p) => p.up);
+    // Topics the members own count even before anything is committed on them (a group that just
+    // joined): from the instances, and from the last description (asked in parallel with the read).
+    const owned = [...live.flatMap((p) => p.assigned), ...(this.description?.members.flatMap((m) => m.assigned) ?? [])];
+    const knownTopics = [...new Set(owned.map((tp) => tp.slice(0, tp.lastIndexOf('/'))))];
+    const [read, description] = await Promise.all([
+      this.reader.read(knownTopics).catch((err: unknown) => err as Error),
+      this.reader.describe(),
     ]);
-    const previous = this.history.at(-1);
-    if (lag instanceof Error) {
-      const snapshot: DashboardSnapshot = { ...(previous ?? emptySnapshot(this.source.group)), at, error: lag.message };
-      this.remember(snapshot);
-      return snapshot;
-    }
-    const owners = new Map<string, string>();
-    for (const instance of instances) for (const p of instance.assigned) owners.set(p, instance.instance);
-    const partitions: PartitionView[] = lag.rows.map((r) => ({
+    this.description = description;
+    const base = {
+      at,
+      group: this.source.group,
+      instances,
+      ...(description ? { members: membersView(description) } : {}),
+      ...latency(live),
+    };
+    const snapshot =
+      read instanceof Error
+        ? this.failed(base, this.reader.explain(read, at), live)
+        : this.succeeded(base, read, polls, instances, description);
+    this.remember(snapshot);
+    return snapshot;
+  }
+
+  close(): Promise<void> {
+    return this.reader.close();
+  }
+
+  private succeeded(
+    base: Pick<DashboardSnapshot, 'at' | 'group' | 'instances' | 'members'>,
+    read: GroupRead,
+    polls: InstancePoll[],
+    instances: InstanceView[],
+    description: GroupDescription | undefined,
+  ): DashboardSnapshot {
+    const before = this.history.at(-1)?.error;
+    if (before)
+      this.logger.info(
+        { group: base.group, brokers: this.source.brokers, after: before.kind },
+        before.kind === 'unknown-group' ? 'the group is there now' : 'the brokers answer again',
+      );
+    const owners = this.owners.resolve(polls, instances, description);
+    const partitions: PartitionView[] = read.lag.rows.map((r) => ({
       topic: r.topic,
       partition: r.partition,
       currentOffset: r.currentOffset,
       logEndOffset: r.logEndOffset,
       lag: r.lag,
-      owner: owners.get(key(r.topic, r.partition)) ?? r.member?.consumerId ?? '-',
+      ...(owners.get(`${r.topic}/${r.partition}`) ?? { owner: '-', ownerSource: 'none' as const }),
     }));
-    this.trackRebalances(at, partitions);
-    const seconds = previous ? (at - previous.at) / 1000 : 0;
-    const sumOf = (ps: PartitionView[], f: (p: PartitionView) => number) => ps.reduce((n, p) => n + f(p), 0);
-    const all = instances.flatMap((i) => i.samples);
-    const p50 = histogramQuantile(all, 'tributary_handler_duration_seconds', 0.5);
-    const p99 = histogramQuantile(all, 'tributary_handler_duration_seconds', 0.99);
-    this.lags = [...this.lags, lag].slice(-15);
-    this.metricsWindow = [...this.metricsWindow, instances].slice(-15);
+    this.timeline.observe(base.at, partitions);
+    this.window = [...this.window, { read, polls }].slice(-WINDOW);
+    const live = polls.filter((p) => p.up);
     const snapshot: DashboardSnapshot = {
-      at,
-      group: this.source.group,
+      ...base,
       partitions,
-      totalLag: lag.totalLag,
-      throughputIn:
-        previous && seconds > 0
-          ? Math.max(
-              0,
-              (sumOf(partitions, (p) => p.logEndOffset) - sumOf(previous.partitions, (p) => p.logEndOffset)) / seconds,
-            )
-          : 0,
-      throughputOut:
-        previous && seconds > 0
-          ? Math.max(
-              0,
-              (sumOf(partitions, (p) => p.currentOffset ?? 0) -
-                sumOf(previous.partitions, (p) => p.currentOffset ?? 0)) /
-                seconds,
-            )
-          : 0,
-      handlerP50Ms: p50 === undefined ? undefined : p50 * 1000,
-      handlerP99Ms: p99 === undefined ? undefined : p99 * 1000,
-      deadLettered: sum(all, 'tributary_messages_dead_lettered_total'),
-      instances: instances.map((i) => ({ instance: i.instance, url: i.url, up: i.up, partitions: i.assigned.length })),
-      rebalances: [...this.rebalances],
-      findings: this.findings(),
+      totalLag: read.lag.totalLag,
+      ...throughput(this.lastOk, base.at, partitions),
+      deadLettered: deadLetterView(read, live),
+      rebalances: this.timeline.all,
+      findings: this.findings(description, partitions),
+      findingsStatus: this.window.length >= 3 ? 'ready' : 'collecting',
     };
-    this.remember(snapshot);
+    this.lastOk = snapshot;
     return snapshot;
   }
 
-  private findings(): Finding[] {
-    if (this.lags.length < 3) return [];
-    const first = this.metricsWindow[0] ?? [];
-    const last = this.metricsWindow.at(-1) ?? [];
+  /** No offsets: everything that comes from the broker is unknown, the instances are still shown. */
+  private failed(
+    base: Pick<DashboardSnapshot, 'at' | 'group' | 'instances' | 'members'>,
+    error: SnapshotError,
+    live: InstancePoll[],
+  ): DashboardSnapshot {
+    const before = this.history.at(-1)?.error;
+    const same = before?.kind === error.kind && before.message === error.message;
+    const fields = { group: base.group, brokers: error.brokers, kind: error.kind };
+    // A group that is not there yet is a state to show, not a fault.
+    if (same) {
+      // logged when it started
+    } else if (error.kind === 'unknown-group') this.logger.info(fields, error.message);
+    else this.logger.warn(fields, error.message);
+    // The findings' window must not bridge an outage (a slope across it means nothing).
+    if (error.kind === 'unreachable' || error.kind === 'broker') this.window = [];
+    return {
+      ...base,
+      partitions: [],
+      totalLag: null,
+      throughputIn: null,
+      throughputOut: null,
+      deadLettered: { inTopics: null, topics: [], ...metricsDeadLetters(live) },
+      rebalances: this.timeline.all,
+      findings: [],
+      findingsStatus: 'unavailable',
+      // Since the first of consecutive failed reads, whatever each one said.
+      error: before ? { ...error, since: before.since } : error,
+    };
+  }
+
+  private findings(description: GroupDescription | undefined, partitions: PartitionView[]): Finding[] {
+    if (this.window.length < 3) return [];
+    const first = this.window[0] as WindowEntry;
+    const last = this.window.at(-1) as WindowEntry;
+    // Only instances that answer now; one that came up during the window counts from zero.
+    const metrics = last.polls.flatMap((poll, i) =>
+      poll.up
+        ? [{ first: first.polls[i]?.up ? (first.polls[i] as InstancePoll).samples : [], last: poll.samples }]
+        : [],
+    );
+    const dlqTopics = last.read.deadLetters.topics.map((t) => t.topic);
     return diagnose({
-      snapshots: this.lags,
-      metrics: last.map((instance, i) => ({ first: first[i]?.samples ?? [], last: instance.samples })),
+      snapshots: this.window.map((w) => w.read.lag),
+      metrics,
+      group: description,
+      waiting: partitions.filter((p) => p.ownerSource === 'stopped').map((p) => `${p.topic}/${p.partition}`),
+      deadLetters:
+        dlqTopics.length > 0
+          ? { first: first.read.deadLetters.total, last: last.read.deadLetters.total, topics: dlqTopics }
+          : undefined,
     }).filter((f) => f.id !== 'healthy');
-  }
-
-  private trackRebalances(at: number, partitions: PartitionView[]): void {
-    const moves: RebalanceEvent['moves'] = [];
-    let pauseMs = 0;
-    for (const p of partitions) {
-      const id = key(p.topic, p.partition);
-      const progress = this.lastProgress.get(id);
-      if (!progress || progress.offset !== p.currentOffset) this.lastProgress.set(id, { at, offset: p.currentOffset });
-      const before = this.lastOwners.get(id);
-      if (before !== undefined && before !== p.owner) {
-        moves.push({ partition: id, from: before, to: p.owner });
-        // How long the partition had been standing still when it changed hands (with lag waiting).
-        if (progress && (p.lag ?? 0) > 0) pauseMs = Math.max(pauseMs, at - progress.at);
-      }
-      this.lastOwners.set(id, p.owner);
-    }
-    if (moves.length > 0) this.recordMoves(at, moves, pauseMs);
-    while (this.rebalances.length > 50) this.rebalances.shift();
-  }
-
-  /**
-   * One rebalance shows as one event: moves within `mergeWithinMs` of the last event join it, and a
-   * partition that went a → nobody → b reads as a → b (cooperative rebalancing revokes first, assigns
-   * in a second round).
-   */
-  private recordMoves(at: number, moves: RebalanceEvent['moves'], pauseMs: number, mergeWithinMs = 10_000): void {
-    const last = this.rebalances.at(-1);
-    if (!last || at - last.at > mergeWithinMs) {
-      this.rebalances.push({ at, moves, pauseMs });
-      return;
-    }
-    for (const move of moves) {
-      const earlier = last.moves.find((m) => m.partition === move.partition);
-      if (earlier) earlier.to = move.to;
-      else last.moves.push(move);
-    }
-    last.moves = last.moves.filter((m) => m.from !== m.to);
-    last.pauseMs = Math.max(last.pauseMs, pauseMs, at - last.at);
-    last.at = at;
   }
 
   private remember(snapshot: DashboardSnapshot): void {
@@ -227,17 +191,46 @@ export class DashboardCollector {
   }
 }
 
-function emptySnapshot(group: string): DashboardSnapshot {
+function membersView(group: GroupDescription): MembersView {
   return {
-    at: Date.now(),
-    group,
-    partitions: [],
-    totalLag: 0,
-    throughputIn: 0,
-    throughputOut: 0,
-    deadLettered: 0,
-    instances: [],
-    rebalances: [],
-    findings: [],
+    state: group.state,
+    protocol: group.protocol,
+    members: group.members.length,
+    static: group.members.filter((m) => m.groupInstanceId).length,
   };
+}
+
+function latency(live: InstancePoll[]): Pick<DashboardSnapshot, 'handlerP50Ms' | 'handlerP99Ms'> {
+  const all = live.flatMap((p) => p.samples);
+  const p50 = histogramQuantile(all, 'tributary_handler_duration_seconds', 0.5);
+  const p99 = histogramQuantile(all, 'tributary_handler_duration_seconds', 0.99);
+  return {
+    ...(p50 === undefined ? {} : { handlerP50Ms: p50 * 1000 }),
+    ...(p99 === undefined ? {} : { handlerP99Ms: p99 * 1000 }),
+  };
+}
+
+function metricsDeadLetters(live: InstancePoll[]): Pick<DeadLetterView, 'fromMetrics' | 'metricsInstances'> {
+  return {
+    fromMetrics: live.reduce((n, p) => n + sum(p.samples, 'tributary_messages_dead_lettered_total'), 0),
+    metricsInstances: live.length,
+  };
+}
+
+function deadLetterView(read: GroupRead, live: InstancePoll[]): DeadLetterView {
+  return { inTopics: read.deadLetters.total, topics: read.deadLetters.topics, ...metricsDeadLetters(live) };
+}
+
+/** Messages per second into the group's topics and committed by it, since the last good sample. */
+function throughput(
+  previous: DashboardSnapshot | undefined,
+  at: number,
+  partitions: PartitionView[],
+): Pick<DashboardSnapshot, 'throughputIn' | 'throughputOut'> {
+  const seconds = previous ? (at - previous.at) / 1000 : 0;
+  if (!previous || seconds <= 0) return { throughputIn: 0, throughputOut: 0 };
+  const total = (ps: PartitionView[], f: (p: PartitionView) => number) => ps.reduce((n, p) => n + f(p), 0);
+  const rate = (f: (p: PartitionView) => number) =>
+    Math.max(0, (total(partitions, f) - total(previous.partitions, f)) / seconds);
+  return { throughputIn: rate((p) => p.logEndOffset), throughputOut: rate((p) => p.currentOffset ?? 0) };
 }

@@ -1,8 +1,21 @@
+export { DashboardCollector, type DashboardSource } from './collector.js';
+export type { DeadLetterInfo } from './explorer/dead-letter-info.js';
 export {
-  DashboardCollector,
-  type DashboardSnapshot,
-  type DashboardSource,
-  type PartitionView,
-  type RebalanceEvent,
-} from './collector.js';
+  ExplorerInputError,
+  type ExplorerMessage,
+  type ExplorerPage,
+  MessageReader,
+  type PageFrom,
+} from './explorer/message-reader.js';
+export { type RenderedBytes, renderText, renderValue } from './explorer/render-bytes.js';
+export type { DashboardLogger } from './logger.js';
 export { type Dashboard, type DashboardOptions, startDashboard } from './server.js';
+export type {
+  DashboardSnapshot,
+  DeadLetterView,
+  InstanceView,
+  MembersView,
+  PartitionView,
+  RebalanceEvent,
+  SnapshotError,
+} from './snapshot.js';

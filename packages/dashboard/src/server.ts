@@ -1,14 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
-import { DashboardCollector, type DashboardSnapshot, type DashboardSource } from './collector.js';
+import { DashboardCollector, type DashboardSource } from './collector.js';
+import { explorerApi } from './explorer/explorer-api.js';
+import { EXPLORER_PAGE } from './explorer/explorer-page.js';
+import { MessageReader } from './explorer/message-reader.js';
+import { type DashboardLogger, stderrLogger } from './logger.js';
 import { PAGE } from './page.js';
+import type { DashboardSnapshot } from './snapshot.js';
 
 export interface DashboardOptions extends DashboardSource {
   port?: number;
   /** 127.0.0.1 unless said otherwise: the dashboard is for the people at this machine. */
   host?: string;
   intervalMs?: number;
+  /** Structured logs (pino's `info`/`warn` will do). Default: JSON lines on stderr. */
+  logger?: DashboardLogger;
 }
 
 export interface Dashboard {
@@ -18,28 +25,36 @@ export interface Dashboard {
 }
 
 const uplotDir = () => dirname(require.resolve('uplot/dist/uPlot.iife.min.js'));
+const html = (res: ServerResponse, body: string) =>
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(body);
 
 /**
  * Serves the dashboard: the page, uPlot from node_modules (no CDN), `/events` (server-sent events,
- * one snapshot per second), `/api/snapshot` and `/api/history`. Read-only: nothing it serves
- * changes the group, and it never shows configuration.
+ * one snapshot per second), `/api/snapshot`, `/api/history`, and the message explorer (`/explorer`,
+ * `/api/explorer/*`). Read-only: it answers GET only, nothing it serves changes the group (the
+ * explorer assigns partitions, joins no group, commits nothing), and it never shows configuration.
+ * The explorer does show message keys, headers and values — to the browser, never in logs.
  */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
-  const collector = new DashboardCollector(options);
+  const logger = options.logger ?? stderrLogger('info');
+  const collector = new DashboardCollector(options, undefined, logger);
+  const messages = new MessageReader(options.brokers, logger);
+  const explorer = explorerApi(messages, logger);
   const vendor: Record<string, { type: string; body: Buffer }> = {
     '/vendor/uPlot.iife.min.js': { type: 'text/javascript', body: readFileSync(join(uplotDir(), 'uPlot.iife.min.js')) },
     '/vendor/uPlot.min.css': { type: 'text/css', body: readFileSync(join(uplotDir(), 'uPlot.min.css')) },
   };
   const clients = new Set<ServerResponse>();
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0] as string;
+    const url = new URL(req.url ?? '/', 'http://dashboard');
+    const path = url.pathname;
     if (req.method !== 'GET') {
-      res.writeHead(405).end();
+      res.writeHead(405, { allow: 'GET' }).end();
       return;
     }
-    if (path === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(PAGE);
-    } else if (vendor[path]) {
+    if (path === '/') html(res, PAGE);
+    else if (path === '/explorer') html(res, EXPLORER_PAGE);
+    else if (vendor[path]) {
       res
         .writeHead(200, { 'content-type': vendor[path].type, 'cache-control': 'max-age=86400' })
         .end(vendor[path].body);
@@ -56,7 +71,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       res.write(': connected\n\n');
       clients.add(res);
       req.on('close', () => clients.delete(res));
-    } else {
+    } else if (!explorer(path, url.searchParams, res)) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }
   });
@@ -65,6 +80,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve());
   });
   let running = true;
+  let wake: () => void = () => {};
   const push = (snapshot: DashboardSnapshot) => {
     const data = `data: ${JSON.stringify(snapshot)}\n\n`;
     for (const client of clients) client.write(data);
@@ -72,10 +88,16 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const loop = (async () => {
     while (running) {
       const started = Date.now();
-      push(await collector.sample());
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.max(0, (options.intervalMs ?? 1000) - (Date.now() - started))),
-      );
+      try {
+        push(await collector.sample());
+      } catch (err) {
+        // A bug in a sample must not end the loop: the page would silently stop updating.
+        logger.warn({ err: (err as Error).message }, 'dashboard sample failed');
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, Math.max(0, (options.intervalMs ?? 1000) - (Date.now() - started)));
+      });
     }
   })();
   const address = server.address() as { port: number };
@@ -84,9 +106,14 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     collector,
     close: async () => {
       running = false;
+      wake();
       await loop;
       for (const client of clients) client.end();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([
+        collector.close(),
+        messages.close(),
+        new Promise<void>((resolve) => server.close(() => resolve())),
+      ]);
     },
   };
 }

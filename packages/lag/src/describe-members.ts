@@ -1,14 +1,13 @@
 /**
- * Child-process entry: DescribeGroups for one group, printed as JSON (a `GroupDescription`). It runs
+ * Child-process entry: DescribeGroups for one group, printed as a `GroupDescription` (JSON). It runs
  * in its own process because the binding can crash (SIGSEGV) when a broker lacks DescribeGroups
- * (librdkafka's stock mock cluster does): a crash here only means "group state unknown".
+ * (librdkafka's stock mock cluster does): a crash here only means "the group's members are unknown".
  * argv: brokers group timeoutMs
  */
 import { AdminClient, ConsumerGroupStates, type GroupDescriptions } from '@confluentinc/kafka-javascript';
-import type { GroupDescription } from './kafka-offsets.js';
+import type { GroupDescription } from './group-description.js';
 
-/** Kafka's names for the states (the binding gives librdkafka's enum). */
-const stateNames: Record<number, string> = {
+const STATES: Record<number, GroupDescription['state']> = {
   [ConsumerGroupStates.PREPARING_REBALANCE]: 'PreparingRebalance',
   [ConsumerGroupStates.COMPLETING_REBALANCE]: 'CompletingRebalance',
   [ConsumerGroupStates.STABLE]: 'Stable',
@@ -19,15 +18,17 @@ const stateNames: Record<number, string> = {
 const [brokers, group, timeout] = process.argv.slice(2);
 const admin = AdminClient.create({ 'bootstrap.servers': brokers, log_level: 0 } as never);
 admin.describeGroups([group as string], { timeout: Number(timeout) }, (err: unknown, result: GroupDescriptions) => {
-  const described = result?.groups[0];
-  if (err || !described || described.error) process.exit(1);
+  const found = result?.groups[0] as (GroupDescriptions['groups'][number] & { error?: unknown }) | undefined;
+  if (err || !found || found.error) process.exit(1);
   const description: GroupDescription = {
-    state: stateNames[described.state] ?? 'Unknown',
-    members: described.members.map((member) => ({
-      consumerId: member.memberId,
-      host: member.clientHost,
+    state: STATES[found.state] ?? 'Unknown',
+    protocol: found.protocol,
+    members: found.members.map((member) => ({
+      memberId: member.memberId,
+      ...(member.groupInstanceId ? { groupInstanceId: member.groupInstanceId } : {}),
       clientId: member.clientId,
-      partitions: (member.assignment?.topicPartitions ?? []).map(({ topic, partition }) => ({ topic, partition })),
+      host: member.clientHost,
+      assigned: (member.assignment?.topicPartitions ?? []).map((tp) => `${tp.topic}/${tp.partition}`),
     })),
   };
   process.stdout.write(JSON.stringify(description));

@@ -1,10 +1,19 @@
+import type { GroupDescription } from './group-description.js';
+import {
+  type DeadLetterWindow,
+  deadLetterFinding,
+  type InstanceWindow,
+  idleMembers,
+  rebalanceFinding,
+} from './group-findings.js';
 import type { LagSnapshot } from './lag-table.js';
-import { histogramQuantile, type Sample, sum } from './prometheus.js';
+import { histogramQuantile, sum } from './prometheus.js';
 import { stuckKeyFindings } from './stuck-keys.js';
 
 export interface Finding {
   id:
     | 'hot-partition'
+    | 'waiting-for-member'
     | 'slow-processing'
     | 'idle-members'
     | 'frequent-rebalances'
@@ -22,8 +31,20 @@ export interface Finding {
 export interface DiagnoseInput {
   /** Two or more lag snapshots of the group, oldest first. */
   snapshots: LagSnapshot[];
-  /** Metrics of each instance at the first and the last snapshot (same order). */
-  metrics?: { first: Sample[]; last: Sample[] }[];
+  /**
+   * Metrics of each instance at the first and the last snapshot (same order). Only instances that
+   * answer: one that stopped is not an idle member.
+   */
+  metrics?: InstanceWindow[];
+  /** The group as its coordinator describes it now (DescribeGroups), to check members and their config. */
+  group?: GroupDescription;
+  /** What the group's dead-letter topics held at the first and the last snapshot. */
+  deadLetters?: DeadLetterWindow;
+  /**
+   * `topic/partition`s the coordinator still assigns to a member whose instance stopped answering
+   * (a static member keeps its partitions for its session): their lag grows for that reason.
+   */
+  waiting?: string[];
   /** The seed's "slow processing" threshold. */
   slowHandlerMs?: number;
   /** A key lane retrying this long while its partition's other keys flow is a "stuck key" (default 10 s). */
@@ -34,13 +55,16 @@ const GROWING = 1; // messages/s of lag growth that counts as "falling behind"
 
 /**
  * The seed's lag checklist as rules: each finding carries its evidence and what to change.
+ * 0. partitions held by a stopped (static) member → they wait for it or for its session to expire;
  * 1. one or few partitions growing while others are stable → hot partition, stuck or poison message;
  * 2. all partitions growing → slow processing (p99 vs 100 ms) → key ordering/concurrency, instances;
- * 3. instances without partitions → more instances than partitions;
- * 4. rebalances during the window → static membership, max.poll.interval;
+ * 3. members without partitions → more members than partitions (or one stuck joining);
+ * 4. rebalances during the window → static membership (unless the members already are static),
+ *    cooperative rebalancing (unless already), max.poll.interval;
  * 5. paused partitions → handlers cannot keep up with the buffer;
- * 6. dead-lettered messages during the window → poison upstream;
+ * 6. dead-lettered messages during the window (the DLQ topics' offsets, else metrics) → poison upstream;
  * 7. one key retrying while its partition's other keys flow → a poison message holds that key.
+ * Rules 3, 4 and 6 live in group-findings.ts.
  */
 export function diagnose(input: DiagnoseInput): Finding[] {
   const findings: Finding[] = [];
@@ -55,8 +79,13 @@ export function diagnose(input: DiagnoseInput): Finding[] {
   const fastest = Math.max(0, ...growth.map((g) => g.perSecond));
   const isGrowing = (g: (typeof growth)[number]) =>
     g.perSecond >= Math.max(GROWING, 0.25 * fastest) && (g.row.lag ?? 0) > 0;
-  const growing = growth.filter(isGrowing);
-  const stable = growth.filter((g) => !isGrowing(g));
+  const held = new Set(input.waiting ?? []);
+  const isHeld = (g: (typeof growth)[number]) => held.has(`${g.row.topic}/${g.row.partition}`);
+  const waiting = growth.filter((g) => isHeld(g) && (g.row.lag ?? 0) > 0);
+  // The other rules look at the partitions someone is consuming.
+  const served = growth.filter((g) => !isHeld(g));
+  const growing = served.filter(isGrowing);
+  const stable = served.filter((g) => !isGrowing(g));
   const slowMs = input.slowHandlerMs ?? 100;
   const lastMetrics = (input.metrics ?? []).map((m) => m.last);
   const all = lastMetrics.flat();
@@ -65,7 +94,19 @@ export function diagnose(input: DiagnoseInput): Finding[] {
   const describe = (g: (typeof growth)[number]) =>
     `${g.row.topic}/${g.row.partition}: lag ${g.row.lag} (${g.perSecond >= 0 ? '+' : ''}${g.perSecond.toFixed(1)}/s)`;
 
-  if (growing.length > 0 && stable.length > 0 && growing.length <= Math.max(1, Math.floor(growth.length / 3))) {
+  if (waiting.length > 0) {
+    findings.push({
+      id: 'waiting-for-member',
+      severity: 'info',
+      title: `${waiting.length} partition(s) wait for a member whose instance stopped`,
+      evidence: waiting.map(describe),
+      suggestion:
+        'A static member (group.instance.id) keeps its partitions until session.timeout.ms passes without it, so that a ' +
+        'restart gets them back without a rebalance: expected during a restart. If it is not coming back, they move ' +
+        'when its session expires (a shorter sessionTimeoutMs moves them sooner).',
+    });
+  }
+  if (growing.length > 0 && stable.length > 0 && growing.length <= Math.max(1, Math.floor(served.length / 3))) {
     findings.push({
       id: 'hot-partition',
       severity: 'warning',
@@ -78,15 +119,22 @@ export function diagnose(input: DiagnoseInput): Finding[] {
         'A hot key, a stuck or poison message: check the handler errors of these partitions (tributary_messages_failed_total), ' +
         'add deadLetter() so a poison message cannot hold the partition, and spread hot keys (better partition key).',
     });
-  } else if (growing.length > 0 && growing.length === growth.length) {
+  } else if (growing.length > 0 && growing.length === served.length) {
     const evidence = [
-      `all ${growth.length} partitions growing, total lag ${last.totalLag} (+${((last.totalLag - first.totalLag) / seconds).toFixed(1)}/s)`,
+      `all ${served.length} partitions${held.size ? ' someone consumes' : ''} growing, total lag ${last.totalLag} (+${((last.totalLag - first.totalLag) / seconds).toFixed(1)}/s)`,
     ];
     if (p99 !== undefined)
       evidence.push(
         `handler p50 ${(p50 ?? 0) * 1000 < 1 ? '<1' : Math.round((p50 ?? 0) * 1000)} ms, p99 ${Math.round(p99 * 1000)} ms (threshold ${slowMs} ms)`,
       );
-    const owners = new Set(lastMetrics.map((_, i) => i)).size;
+    // Adding instances helps only while some would get a partition.
+    const members = input.group?.members.length || lastMetrics.length;
+    const scale =
+      members === 0
+        ? `or add instances up to the partition count (${growth.length} partitions).`
+        : members < growth.length
+          ? `or add instances up to the partition count (${growth.length} partitions, ${members} member(s) now).`
+          : `(more instances would not help: ${members} member(s) already for ${growth.length} partitions; add partitions for more).`;
     findings.push({
       id: 'slow-processing',
       severity: 'critical',
@@ -95,36 +143,15 @@ export function diagnose(input: DiagnoseInput): Finding[] {
           ? `Slow processing: handler p99 ${Math.round(p99 * 1000)} ms > ${slowMs} ms`
           : 'All partitions fall behind',
       evidence,
-      suggestion:
-        `Use ordering: 'key' with a higher concurrency (different keys of a partition run in parallel), ` +
-        `or add instances up to the partition count (${growth.length} partitions${owners ? `, ${owners} instance(s) reporting metrics` : ''}).`,
+      suggestion: `Use ordering: 'key' with a higher concurrency (different keys of a partition run in parallel), ${scale}`,
     });
   }
 
-  const idle = lastMetrics.filter((m) => sum(m, 'tributary_partition_assigned') === 0);
-  if (lastMetrics.length > 0 && idle.length > 0) {
-    findings.push({
-      id: 'idle-members',
-      severity: 'info',
-      title: `${idle.length} of ${lastMetrics.length} instance(s) own no partition`,
-      evidence: [`${growth.length} partitions for ${lastMetrics.length} instances`],
-      suggestion: 'More instances than partitions do nothing: scale to at most the partition count, or add partitions.',
-    });
-  }
-  const rebalances = (input.metrics ?? []).reduce(
-    (n, m) => n + sum(m.last, 'tributary_rebalances_total') - sum(m.first, 'tributary_rebalances_total'),
-    0,
-  );
-  if (rebalances > 0) {
-    findings.push({
-      id: 'frequent-rebalances',
-      severity: rebalances > 4 ? 'warning' : 'info',
-      title: `${rebalances} rebalance event(s) in ${Math.round(seconds)} s`,
-      evidence: [`tributary_rebalances_total grew by ${rebalances}`],
-      suggestion:
-        'Use static membership (groupInstanceId) for restarts, raise maxPollIntervalMs for slow handlers, keep cooperative rebalancing.',
-    });
-  }
+  const metrics = input.metrics ?? [];
+  const idle = idleMembers(growth.length, input.group, metrics);
+  if (idle) findings.push(idle);
+  const rebalances = rebalanceFinding(seconds, input.group, metrics);
+  if (rebalances) findings.push(rebalances);
   const paused = sum(all, 'tributary_paused_partitions');
   if (paused > 0) {
     findings.push({
@@ -135,22 +162,8 @@ export function diagnose(input: DiagnoseInput): Finding[] {
       suggestion: 'Handlers cannot keep up with fetching: raise concurrency, use key ordering, or add instances.',
     });
   }
-  const dead = (input.metrics ?? []).reduce(
-    (n, m) =>
-      n +
-      sum(m.last, 'tributary_messages_dead_lettered_total') -
-      sum(m.first, 'tributary_messages_dead_lettered_total'),
-    0,
-  );
-  if (dead > 0) {
-    findings.push({
-      id: 'dlq-growth',
-      severity: 'warning',
-      title: `${dead} message(s) dead-lettered in ${Math.round(seconds)} s`,
-      evidence: [`tributary_messages_dead_lettered_total grew by ${dead}`],
-      suggestion: 'Inspect the <topic>.dlq headers (x-tributary-dlq-error-*) and fix the producer or the schema.',
-    });
-  }
+  const dead = deadLetterFinding(seconds, input.deadLetters, metrics);
+  if (dead) findings.push(dead);
   findings.push(...stuckKeyFindings(lastMetrics, input.stuckKeyAfterMs));
   if (findings.length === 0) {
     findings.push({

@@ -1,8 +1,18 @@
+export {
+  countDeadLetters,
+  type DeadLetterCount,
+  type DeadLetterTopic,
+  dlqTopicOf,
+  dlqTopicsOf,
+  heldMessages,
+} from './dead-letters.js';
 export { type DiagnoseInput, diagnose, type Finding, formatFindings } from './diagnose.js';
+export { describeGroup, type GroupDescription, type GroupMember } from './group-description.js';
+export { type DeadLetterWindow, type InstanceWindow, increase } from './group-findings.js';
 export {
   type CommittedOffset,
-  type GroupDescription,
   LagError,
+  type LagErrorKind,
   type MemberInfo,
   OffsetReader,
   type OffsetToCommit,
@@ -14,6 +24,7 @@ export {
   type LagSnapshot,
   type ReadLagOptions,
   readLag,
+  readLagWith,
   type TrendRow,
   withTrend,
 } from './lag-table.js';

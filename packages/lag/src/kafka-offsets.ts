@@ -1,28 +1,34 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import {
   KafkaConsumer,
   type Metadata,
   type TopicPartitionOffset,
   type WatermarkOffsets,
 } from '@confluentinc/kafka-javascript';
+import { describeGroup, type GroupDescription } from './group-description.js';
+
+/**
+ * What went wrong, for callers that show it differently: the brokers did not answer (`unreachable`:
+ * no connection; `broker`: a request failed or timed out), or they answered that the group or a
+ * topic is not there.
+ */
+export type LagErrorKind = 'unreachable' | 'broker' | 'unknown-group' | 'unknown-topic';
 
 /** Bad input or an unreachable cluster: the CLI prints it as one line and exits 2. */
 export class LagError extends Error {
   override readonly name = 'LagError';
+
+  constructor(
+    message: string,
+    readonly kind: LagErrorKind = 'broker',
+  ) {
+    super(message);
+  }
 }
 
 export interface MemberInfo {
   consumerId: string;
   host: string;
   clientId: string;
-}
-
-/** A group as DescribeGroups tells it: its state (Kafka's names) and each member with what it owns. */
-export interface GroupDescription {
-  /** `Empty`, `Stable`, `PreparingRebalance`, `CompletingRebalance`, `Dead` or `Unknown`. */
-  state: string;
-  members: Array<MemberInfo & { partitions: Array<{ topic: string; partition: number }> }>;
 }
 
 export interface Watermarks {
@@ -92,7 +98,10 @@ export class OffsetReader {
     );
     await call(`cannot reach brokers ${brokers}`, timeoutMs, (cb) =>
       consumer.connect({ timeout: timeoutMs }, (err) => cb(err, undefined)),
-    );
+    ).catch((err: LagError) => {
+      consumer.disconnect();
+      throw new LagError(err.message, 'unreachable');
+    });
     consumer.setDefaultConsumeTimeout(50);
     reader = new OffsetReader(consumer, brokers, group, timeoutMs);
     return reader;
@@ -109,7 +118,7 @@ export class OffsetReader {
       if (only && !only.includes(t.name)) continue;
       result.set(t.name, t.partitions.length);
     }
-    for (const name of only ?? []) if (!result.has(name)) throw new LagError(`unknown topic ${name}`);
+    for (const name of only ?? []) if (!result.has(name)) throw new LagError(`unknown topic ${name}`, 'unknown-topic');
     return result;
   }
 
@@ -187,29 +196,21 @@ export class OffsetReader {
     }
   }
 
-  /** Who owns which partition ("topic/partition" → member); empty where DescribeGroups is unknown. */
+  /**
+   * Who owns which partition ("topic/partition" → member), from DescribeGroups; brokers without it
+   * give an empty map (columns show `-`).
+   */
   async members(group: string): Promise<Map<string, MemberInfo>> {
     const owners = new Map<string, MemberInfo>();
-    for (const { partitions, ...member } of (await this.describeGroup(group))?.members ?? [])
-      for (const tp of partitions) owners.set(`${tp.topic}/${tp.partition}`, member);
+    for (const member of (await this.describeGroup(group))?.members ?? [])
+      for (const tp of member.assigned)
+        owners.set(tp, { consumerId: member.memberId, host: member.host, clientId: member.clientId });
     return owners;
   }
 
-  /**
-   * DescribeGroups, asked from a child process (see describe-members.ts); undefined when the
-   * broker cannot answer it (no DescribeGroups, a crash, no answer in time).
-   */
-  async describeGroup(group: string): Promise<GroupDescription | undefined> {
-    const timeoutMs = Math.min(this.timeoutMs, 3_000);
-    const result = await new Promise<string | undefined>((resolve) => {
-      execFile(
-        process.execPath,
-        [join(__dirname, 'describe-members.js'), this.brokers, group, String(timeoutMs)],
-        { timeout: timeoutMs + 2_000 },
-        (err, stdout) => resolve(err ? undefined : stdout),
-      );
-    });
-    return result ? (JSON.parse(result) as GroupDescription) : undefined;
+  /** DescribeGroups (see group-description.ts); undefined when the broker cannot answer it. */
+  describeGroup(group: string): Promise<GroupDescription | undefined> {
+    return describeGroup(this.brokers, group, Math.min(this.timeoutMs, 3_000));
   }
 
   close(): Promise<void> {

@@ -25,47 +25,66 @@ export interface ReadLagOptions {
   timeoutMs?: number;
   /** Skip DescribeGroups (faster on brokers known not to have it). */
   members?: boolean;
+  /**
+   * Topics the caller knows the group consumes (e.g. its instances report owning their partitions):
+   * listed without `topics` even before the group committed anything on them.
+   */
+  knownTopics?: string[];
 }
 
 /**
  * The `kafka-consumer-groups --describe` view of one group. Without `topics`, every topic the group
- * has committed offsets on or its members own partitions of. A group with neither is unknown.
+ * has committed offsets on, its members own partitions of, or `knownTopics` names. A group with
+ * none of these is unknown.
  */
 export async function readLag(options: ReadLagOptions): Promise<LagSnapshot> {
   const reader = await OffsetReader.connect(options.brokers, options.group, options.timeoutMs);
   try {
-    const topics = await reader.topics(options.topics);
-    const owners = options.members === false ? new Map<string, MemberInfo>() : await reader.members(options.group);
-    const rows: LagRow[] = [];
-    for (const [topic, partitions] of [...topics].sort(([a], [b]) => a.localeCompare(b))) {
-      const [committed, ends] = await Promise.all([
-        reader.committed(topic, partitions),
-        reader.endOffsets(topic, partitions),
-      ]);
-      const owned = [...owners.keys()].some((key) => key.startsWith(`${topic}/`));
-      if (!options.topics && !owned && committed.every((c) => c === null)) continue; // not this group's topic
-      for (let partition = 0; partition < partitions; partition++) {
-        const currentOffset = committed[partition] ?? null;
-        const logEndOffset = ends[partition] as number;
-        rows.push({
-          group: options.group,
-          topic,
-          partition,
-          currentOffset,
-          logEndOffset,
-          lag: currentOffset === null ? null : Math.max(0, logEndOffset - currentOffset),
-          member: owners.get(`${topic}/${partition}`),
-        });
-      }
-    }
-    if (rows.length === 0 || rows.every((r) => r.currentOffset === null && !r.member)) {
-      const where = options.topics ? `topics ${options.topics.join(', ')}` : 'any topic';
-      throw new LagError(`unknown group ${options.group}: no members and no committed offsets on ${where}`);
-    }
-    return { at: Date.now(), group: options.group, rows, totalLag: rows.reduce((n, r) => n + (r.lag ?? 0), 0) };
+    return await readLagWith(reader, options);
   } finally {
     await reader.close();
   }
+}
+
+/** `readLag` on a reader the caller keeps connected (the dashboard reads once a second). */
+export async function readLagWith(
+  reader: OffsetReader,
+  options: Omit<ReadLagOptions, 'brokers' | 'timeoutMs'>,
+): Promise<LagSnapshot> {
+  const topics = await reader.topics(options.topics);
+  const owners = options.members === false ? new Map<string, MemberInfo>() : await reader.members(options.group);
+  const known = new Set(options.knownTopics ?? []);
+  const rows: LagRow[] = [];
+  for (const [topic, partitions] of [...topics].sort(([a], [b]) => a.localeCompare(b))) {
+    const [committed, ends] = await Promise.all([
+      reader.committed(topic, partitions),
+      reader.endOffsets(topic, partitions),
+    ]);
+    const owned = known.has(topic) || [...owners.keys()].some((key) => key.startsWith(`${topic}/`));
+    if (!options.topics && !owned && committed.every((c) => c === null)) continue; // not this group's topic
+    for (let partition = 0; partition < partitions; partition++) {
+      const currentOffset = committed[partition] ?? null;
+      const logEndOffset = ends[partition] as number;
+      rows.push({
+        group: options.group,
+        topic,
+        partition,
+        currentOffset,
+        logEndOffset,
+        lag: currentOffset === null ? null : Math.max(0, logEndOffset - currentOffset),
+        member: owners.get(`${topic}/${partition}`),
+      });
+    }
+  }
+  const seen = rows.some((r) => r.currentOffset !== null || r.member || known.has(r.topic));
+  if (!seen) {
+    const where = options.topics ? `topics ${options.topics.join(', ')}` : 'any topic';
+    throw new LagError(
+      `unknown group ${options.group}: no members and no committed offsets on ${where}`,
+      'unknown-group',
+    );
+  }
+  return { at: Date.now(), group: options.group, rows, totalLag: rows.reduce((n, r) => n + (r.lag ?? 0), 0) };
 }
 
 export interface TrendRow extends LagRow {
