@@ -28,10 +28,10 @@ export function registerDashboardCommand(program: Command): void {
         '      --metrics http://127.0.0.1:9464/metrics\n' +
         '  tributary dashboard -g notification-service --port 0    # any free port; the URL is printed\n' +
         '  tributary dashboard -g notification-service --host 0.0.0.0 --port 8080   # reachable from other machines\n' +
-        '  tributary dashboard -g notification-service --metrics http://127.0.0.1:9464/metrics --allow-actions\n' +
-        '      # prints "actions token: <hex>"; start the instances with CONTROL_TOKEN=<hex>, type it in the page\n' +
-        '  CONTROL_TOKEN=$(openssl rand -hex 16) tributary dashboard -g notification-service --allow-actions\n' +
-        '      # uses CONTROL_TOKEN instead of a random token (the same one the instances were started with)',
+        '  tributary dashboard -g notification-service -m http://127.0.0.1:9464/metrics --allow-actions   # prints a token\n' +
+        '  CONTROL_TOKEN=$(openssl rand -hex 16) tributary dashboard -g notification-service --allow-actions   # the instances’ token\n\n' +
+        'With --allow-actions, start the instances with the same token (the notification service: CONTROL_TOKEN)\n' +
+        'and type it in the page; every action needs it.',
     )
     .action(
       async (opts: {
