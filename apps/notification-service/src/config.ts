@@ -17,6 +17,8 @@ export const serviceEnvSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   HTTP_PORT: int(9464),
   HTTP_HOST: z.string().default('127.0.0.1'),
+  /** Enables POST /control/pause|resume on the health server (the dashboard's --allow-actions token). */
+  CONTROL_TOKEN: z.string().min(16, 'CONTROL_TOKEN must be at least 16 characters').optional(),
   CONCURRENCY: int(64),
   MAX_IN_FLIGHT: int(1000),
   SESSION_TIMEOUT_MS: int(45_000),
@@ -34,7 +36,7 @@ export interface ServiceConfig {
   instanceId: string;
   notifier: { kind: 'console' | 'file' | 'webhook'; file?: string; url?: string; timeoutMs: number; latencyMs: number };
   redisUrl?: string;
-  http: { port: number; host: string };
+  http: { port: number; host: string; controlToken?: string };
   concurrency: number;
   maxInFlight: number;
   sessionTimeoutMs: number;
@@ -69,7 +71,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Service
       latencyMs: e.NOTIFY_LATENCY_MS,
     },
     redisUrl: e.REDIS_URL,
-    http: { port: e.HTTP_PORT, host: e.HTTP_HOST },
+    http: { port: e.HTTP_PORT, host: e.HTTP_HOST, ...(e.CONTROL_TOKEN ? { controlToken: e.CONTROL_TOKEN } : {}) },
     concurrency: e.CONCURRENCY,
     maxInFlight: e.MAX_IN_FLIGHT,
     sessionTimeoutMs: e.SESSION_TIMEOUT_MS,

@@ -86,10 +86,16 @@ export async function startNotificationService(config: ServiceConfig): Promise<R
     port: config.http.port,
     host: config.http.host,
     info: { instance: config.instanceId },
+    ...(config.http.controlToken ? { control: { token: config.http.controlToken, logger } } : {}),
   });
   await app.start();
   logger.info(
-    { port: http.port, notifier: config.notifier.kind, redis: Boolean(redis) },
+    {
+      port: http.port,
+      notifier: config.notifier.kind,
+      redis: Boolean(redis),
+      control: Boolean(config.http.controlToken),
+    },
     'notification service started',
   );
   let stopping: Promise<void> | undefined;

@@ -1,4 +1,4 @@
-import { LagError } from '@tributary/lag';
+import { KafkaIoError, LagError } from '@tributary/lag';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -24,6 +24,11 @@ export function exitOnKnownError(err: unknown): never {
   if (err instanceof UsageError || err instanceof LagError || err instanceof CommandError) {
     process.stderr.write(`tributary: ${err.message}\n`);
     process.exit(err instanceof CommandError ? err.exitCode : 2);
+  }
+  // A failed read or delivery is 1; unreachable brokers and input to change are 2, as above.
+  if (err instanceof KafkaIoError) {
+    process.stderr.write(`tributary: ${err.message}\n`);
+    process.exit(err.kind === 'delivery' || err.kind === 'read' ? 1 : 2);
   }
   throw err;
 }

@@ -1,6 +1,7 @@
 import { diagnose, type Finding, type GroupDescription, histogramQuantile, sum } from '@tributary/lag';
 import { type GroupRead, GroupReader } from './group-reader.js';
 import { type InstancePoll, InstanceTracker, pollInstance } from './instances.js';
+import { keyLanesView } from './key-lanes.js';
 import type { DashboardLogger } from './logger.js';
 import { OwnerNames } from './owners.js';
 import { RebalanceTimeline } from './rebalance-timeline.js';
@@ -72,12 +73,17 @@ export class DashboardCollector {
       this.reader.describe(),
     ]);
     this.description = description;
+    const keys = keyLanesView(
+      live.map((p) => ({ instance: p.instance ?? new URL(p.url).host, samples: p.samples })),
+      this.source.group,
+    );
     const base = {
       at,
       group: this.source.group,
       instances,
       ...(description ? { members: membersView(description) } : {}),
       ...latency(live),
+      ...(keys ? { keys } : {}),
     };
     const snapshot =
       read instanceof Error
@@ -92,7 +98,7 @@ export class DashboardCollector {
   }
 
   private succeeded(
-    base: Pick<DashboardSnapshot, 'at' | 'group' | 'instances' | 'members'>,
+    base: Pick<DashboardSnapshot, 'at' | 'group' | 'instances' | 'members' | 'keys'>,
     read: GroupRead,
     polls: InstancePoll[],
     instances: InstanceView[],
@@ -132,7 +138,7 @@ export class DashboardCollector {
 
   /** No offsets: everything that comes from the broker is unknown, the instances are still shown. */
   private failed(
-    base: Pick<DashboardSnapshot, 'at' | 'group' | 'instances' | 'members'>,
+    base: Pick<DashboardSnapshot, 'at' | 'group' | 'instances' | 'members' | 'keys'>,
     error: SnapshotError,
     live: InstancePoll[],
   ): DashboardSnapshot {

@@ -1,11 +1,14 @@
+import { ACTIONS_SCRIPT, ACTIONS_SECTION } from './actions/actions-page.js';
+import { KEYS_SCRIPT, KEYS_SECTION } from './page-keys.js';
 import { STYLE } from './page-style.js';
 
 /**
  * The dashboard's page: plain DOM and uPlot (served from node_modules, so it works offline),
  * updated by server-sent events once per second. It renders the history first, then every newer
  * snapshot; a snapshot without offsets (the brokers did not answer) shows as an error, never as 0.
+ * The per-key panel and (with `actions`) the action controls render from the same snapshots.
  */
-export const PAGE = /* html */ `<!doctype html>
+export const dashboardPage = (options: { actions: boolean }) => /* html */ `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -35,8 +38,10 @@ export const PAGE = /* html */ `<!doctype html>
     <section><h2>Partitions</h2><div class="table-wrap"><table id="partitions">
       <thead><tr><th>TOPIC/PARTITION</th><th>CURRENT-OFFSET</th><th>LOG-END-OFFSET</th><th>LAG</th><th class="owner">OWNER</th></tr></thead>
       <tbody></tbody></table></div></section>
+    ${KEYS_SECTION}
   </div>
   <div style="display:grid; gap:16px; align-content:start; min-width:0">
+    ${options.actions ? ACTIONS_SECTION : ''}
     <section><h2>Findings</h2><div id="findings"><p class="muted">collecting…</p></div></section>
     <section><h2>Instances</h2><ul class="plain" id="instances"><li class="muted">–</li></ul><p class="muted" id="members"></p></section>
     <section><h2>Dead letters</h2><div id="dead-letters" class="muted">–</div></section>
@@ -44,6 +49,9 @@ export const PAGE = /* html */ `<!doctype html>
   </div>
 </main>
 <script src="/vendor/uPlot.iife.min.js"></script>
+<script>window.onSnapshot = [];</script>
+${KEYS_SCRIPT}
+${options.actions ? ACTIONS_SCRIPT : ''}
 <script>
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -130,6 +138,7 @@ export const PAGE = /* html */ `<!doctype html>
       : '<p class="muted" data-findings="none">No problem found.</p>';
     $('rebalances').innerHTML = s.rebalances.length ? s.rebalances.slice().reverse().map((r) => '<li class="rebalance"><b>' + time(r.at) + '</b> ' +
       r.moves.map((m) => esc(m.partition) + ': ' + esc(m.from) + ' → ' + esc(m.to)).join(', ') + ' <span class="muted">(pause ' + Math.round(r.pauseMs / 100) / 10 + ' s)</span></li>').join('') : '<li class="muted">none yet</li>';
+    for (const f of window.onSnapshot) f(s);
   }
   /** Newer snapshots only, in order: the history and the event stream may overlap. */
   function accept(snapshots) {

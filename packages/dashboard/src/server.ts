@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
+import { ActionsApi } from './actions/actions-api.js';
 import { DashboardCollector, type DashboardSource } from './collector.js';
 import { explorerApi } from './explorer/explorer-api.js';
 import { EXPLORER_PAGE } from './explorer/explorer-page.js';
 import { MessageReader } from './explorer/message-reader.js';
 import { type DashboardLogger, stderrLogger } from './logger.js';
-import { PAGE } from './page.js';
+import { dashboardPage } from './page.js';
 import type { DashboardSnapshot } from './snapshot.js';
 
 export interface DashboardOptions extends DashboardSource {
@@ -16,6 +17,12 @@ export interface DashboardOptions extends DashboardSource {
   intervalMs?: number;
   /** Structured logs (pino's `info`/`warn` will do). Default: JSON lines on stderr. */
   logger?: DashboardLogger;
+  /**
+   * Pause/resume and DLQ replay from the page (`--allow-actions`): every POST carries this token
+   * (`Authorization: Bearer`), and the instances' health servers must have been started with the
+   * same one (`control: { token }`; the service's CONTROL_TOKEN). Off by default: read-only.
+   */
+  actions?: { token: string };
 }
 
 export interface Dashboard {
@@ -31,8 +38,10 @@ const html = (res: ServerResponse, body: string) =>
 /**
  * Serves the dashboard: the page, uPlot from node_modules (no CDN), `/events` (server-sent events,
  * one snapshot per second), `/api/snapshot`, `/api/history`, and the message explorer (`/explorer`,
- * `/api/explorer/*`). Read-only: it answers GET only, nothing it serves changes the group (the
- * explorer assigns partitions, joins no group, commits nothing), and it never shows configuration.
+ * `/api/explorer/*`). Read-only unless `actions` is given: then `POST /api/actions/*` (with the
+ * token) pause or resume partitions through the instances and replay DLQ topics; without it, it
+ * answers GET only and nothing it serves changes the group (the explorer assigns partitions, joins
+ * no group, commits nothing). It never shows configuration or the token.
  * The explorer does show message keys, headers and values — to the browser, never in logs.
  */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
@@ -40,6 +49,16 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const collector = new DashboardCollector(options, undefined, logger);
   const messages = new MessageReader(options.brokers, logger);
   const explorer = explorerApi(messages, logger);
+  const actions = options.actions
+    ? new ActionsApi({
+        token: options.actions.token,
+        brokers: options.brokers,
+        group: options.group,
+        latest: () => collector.history.at(-1),
+        logger,
+      })
+    : undefined;
+  const page = dashboardPage({ actions: actions !== undefined });
   const vendor: Record<string, { type: string; body: Buffer }> = {
     '/vendor/uPlot.iife.min.js': { type: 'text/javascript', body: readFileSync(join(uplotDir(), 'uPlot.iife.min.js')) },
     '/vendor/uPlot.min.css': { type: 'text/css', body: readFileSync(join(uplotDir(), 'uPlot.min.css')) },
@@ -48,11 +67,21 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://dashboard');
     const path = url.pathname;
+    if (path.startsWith('/api/actions/')) {
+      if (!actions)
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: actions need --allow-actions\n');
+      else
+        actions.handle(req, res, path).catch((err: Error) => {
+          logger.warn({ err: err.message }, 'action request failed');
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+      return;
+    }
     if (req.method !== 'GET') {
       res.writeHead(405, { allow: 'GET' }).end();
       return;
     }
-    if (path === '/') html(res, PAGE);
+    if (path === '/') html(res, page);
     else if (path === '/explorer') html(res, EXPLORER_PAGE);
     else if (vendor[path]) {
       res
@@ -82,6 +111,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   let running = true;
   let wake: () => void = () => {};
   const push = (snapshot: DashboardSnapshot) => {
+    if (actions) snapshot.paused = actions.pausedNow;
     const data = `data: ${JSON.stringify(snapshot)}\n\n`;
     for (const client of clients) client.write(data);
   };

@@ -1,4 +1,5 @@
 import type { DeadLetterTopic, Finding } from '@tributary/lag';
+import type { KeyLanesView } from './key-lanes.js';
 
 export interface PartitionView {
   topic: string;
@@ -85,6 +86,10 @@ export interface DashboardSnapshot {
   /** Undefined when the broker did not describe the group. */
   members?: MembersView;
   rebalances: RebalanceEvent[];
+  /** Key ordering's lanes from the instances' metrics; undefined when no instance reports any. */
+  keys?: KeyLanesView;
+  /** With --allow-actions: what this dashboard paused (`topic` or `topic/partition`), until resumed. */
+  paused?: string[];
   findings: Finding[];
   /** `collecting`: fewer than 3 good samples yet; `unavailable`: the brokers cannot be read — no finding is not "no problem". */
   findingsStatus: 'collecting' | 'ready' | 'unavailable';

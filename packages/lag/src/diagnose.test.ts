@@ -162,3 +162,15 @@ test('partitions a stopped static member holds wait for it: not a hot partition'
   assert.equal(waiting?.title, '1 partition(s) wait for a member whose instance stopped');
   assert.match(waiting?.suggestion ?? '', /session\.timeout\.ms/);
 });
+
+test('partitions held by app.pause() are not reported as backpressure', () => {
+  const paused = (total: number, held: number) =>
+    parsePrometheus(`tributary_paused_partitions{group="g"} ${total}\ntributary_partitions_held{group="g"} ${held}`);
+  const run = (samples: Sample[]) => diagnose({ snapshots: window(2), metrics: [{ first: samples, last: samples }] });
+  const onlyHeld = run(paused(1, 1));
+  assert.equal(byId(onlyHeld, 'paused-partitions'), undefined);
+  assert.match(byId(onlyHeld, 'held-partitions')?.title ?? '', /1 partition\(s\) held by app.pause\(\)/);
+  const both = run(paused(3, 1));
+  assert.match(byId(both, 'paused-partitions')?.title ?? '', /^2 partition\(s\) paused by backpressure/);
+  assert.ok(byId(both, 'held-partitions'));
+});

@@ -18,6 +18,7 @@ export interface Finding {
     | 'idle-members'
     | 'frequent-rebalances'
     | 'paused-partitions'
+    | 'held-partitions'
     | 'dlq-growth'
     | 'stuck-key'
     | 'healthy';
@@ -61,7 +62,8 @@ const GROWING = 1; // messages/s of lag growth that counts as "falling behind"
  * 3. members without partitions → more members than partitions (or one stuck joining);
  * 4. rebalances during the window → static membership (unless the members already are static),
  *    cooperative rebalancing (unless already), max.poll.interval;
- * 5. paused partitions → handlers cannot keep up with the buffer;
+ * 5. paused partitions → handlers cannot keep up with the buffer (those held by app.pause() are reported
+ *    as held, not as backpressure);
  * 6. dead-lettered messages during the window (the DLQ topics' offsets, else metrics) → poison upstream;
  * 7. one key retrying while its partition's other keys flow → a poison message holds that key.
  * Rules 3, 4 and 6 live in group-findings.ts.
@@ -152,14 +154,26 @@ export function diagnose(input: DiagnoseInput): Finding[] {
   if (idle) findings.push(idle);
   const rebalances = rebalanceFinding(seconds, input.group, metrics);
   if (rebalances) findings.push(rebalances);
-  const paused = sum(all, 'tributary_paused_partitions');
+  // app.pause() holds count among the paused partitions: they are not backpressure.
+  const appHeld = sum(all, 'tributary_partitions_held');
+  const paused = sum(all, 'tributary_paused_partitions') - appHeld;
   if (paused > 0) {
     findings.push({
       id: 'paused-partitions',
       severity: 'info',
       title: `${paused} partition(s) paused by backpressure`,
-      evidence: [`tributary_paused_partitions = ${paused}`],
+      evidence: [`tributary_paused_partitions − tributary_partitions_held = ${paused}`],
       suggestion: 'Handlers cannot keep up with fetching: raise concurrency, use key ordering, or add instances.',
+    });
+  }
+  if (appHeld > 0) {
+    findings.push({
+      id: 'held-partitions',
+      severity: 'info',
+      title: `${appHeld} partition(s) held by app.pause() — their lag grows until resumed`,
+      evidence: [`tributary_partitions_held = ${appHeld}`],
+      suggestion:
+        'Resume them (app.resume, or the dashboard with --allow-actions) when the reason to hold them is gone.',
     });
   }
   const dead = deadLetterFinding(seconds, input.deadLetters, metrics);

@@ -7,6 +7,25 @@ export {
   heldMessages,
 } from './dead-letters.js';
 export { type DiagnoseInput, diagnose, type Finding, formatFindings } from './diagnose.js';
+export { AcknowledgedProducer, type Delivery, type OutgoingRecord } from './dlq/acknowledged-producer.js';
+export {
+  type DlqEntry,
+  type DlqFilter,
+  DlqHeader,
+  errorHeaders,
+  headerPairs,
+  matchesFilter,
+  parseDlqMessage,
+  parseFilter,
+  REPLAY_COUNT_HEADER,
+  replayHeaders,
+  UNKNOWN_CLASS,
+} from './dlq/dlq-message.js';
+export { KafkaIoError } from './dlq/kafka-io-error.js';
+export { type OpenTopic, openTopic } from './dlq/open-topic.js';
+export { type PartitionRange, RangeReader } from './dlq/range-reader.js';
+export { type ReplayItem, type ReplayOptions, type ReplaySummary, replayDlq, replayGroup } from './dlq/replay.js';
+export { ReplayProgress } from './dlq/replay-progress.js';
 export { describeGroup, type GroupDescription, type GroupMember } from './group-description.js';
 export { type DeadLetterWindow, type InstanceWindow, increase } from './group-findings.js';
 export {

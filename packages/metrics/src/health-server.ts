@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { TributaryApp } from '@tributary/core';
+import { type ControlOptions, handleControl } from './control-endpoint.js';
 import type { TributaryMetrics } from './tributary-metrics.js';
 
 export interface HealthServerOptions {
@@ -9,6 +10,11 @@ export interface HealthServerOptions {
   stuckAfterMs?: number;
   /** Extra JSON merged into /health/ready (e.g. instance id). */
   info?: Record<string, unknown>;
+  /**
+   * Enables POST /control/pause and /control/resume (`{ group, topic, partition? }`, JSON) with
+   * `Authorization: Bearer <token>` — what the dashboard's actions call. Off by default (404).
+   */
+  control?: ControlOptions;
 }
 
 export interface HealthServer {
@@ -22,19 +28,26 @@ export interface HealthServer {
  * `/health/ready` (running, every subscribed topic exists, joined — at least one assignment seen —
  * and every group's poll loop polled recently). When not ready, `reason` says why, naming the
  * group and, for a group waiting for topics (`missingTopics: 'wait'`), the topics. Ready also
- * reports the owned partitions, which the demo and dashboard show.
+ * reports the owned partitions, which the demo and dashboard show. With `control`, also
+ * `/control/pause` and `/control/resume` (POST, bearer token; 401 without it) calling `app.pause/resume`.
  */
 export async function startHealthServer(
-  app: Pick<TributaryApp, 'readiness'>,
+  app: Pick<TributaryApp, 'readiness'> & Partial<Pick<TributaryApp, 'pause' | 'resume'>>,
   metrics: TributaryMetrics,
   options: HealthServerOptions,
 ): Promise<HealthServer> {
   const stuckAfterMs = options.stuckAfterMs ?? 30_000;
   const readiness = () => ({ ...app.readiness({ stuckAfterMs }), ...options.info });
+  const control = options.control;
+  if (control && control.token.length < 16)
+    throw new TypeError('startHealthServer: control.token must be at least 16 characters');
+  if (control && (!app.pause || !app.resume)) throw new TypeError('startHealthServer: control needs app.pause/resume');
   const server = createServer(async (req, res) => {
     const url = (req.url ?? '/').split('?')[0];
     try {
-      if (url === '/metrics') {
+      if (url?.startsWith('/control/') && control) {
+        await handleControl(app as Pick<TributaryApp, 'pause' | 'resume'>, control, req, res, url);
+      } else if (url === '/metrics') {
         const text = await metrics.metrics(); // before the head: a failure still gets its 500
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(text);

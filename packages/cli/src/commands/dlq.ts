@@ -1,18 +1,19 @@
-import type { Command } from 'commander';
-import { exitOnKnownError } from '../command-error.js';
 import {
   type DlqEntry,
   type DlqFilter,
   errorHeaders,
   matchesFilter,
+  openTopic,
   parseDlqMessage,
   parseFilter,
-} from '../dlq/dlq-message.js';
-import { replayDlq, replayGroup } from '../dlq/replay.js';
+  RangeReader,
+  replayDlq,
+  replayGroup,
+} from '@tributary/lag';
+import type { Command } from 'commander';
+import { exitOnKnownError } from '../command-error.js';
 import { decodeMessage, messageAsJson, messageAsText } from '../format/decode.js';
 import { formatTable } from '../format/table.js';
-import { MessageReader } from '../kafka/message-reader.js';
-import { openTopic } from '../kafka/open-topic.js';
 import { Progress } from '../progress.js';
 import { brokersOption, positiveInteger, positiveNumber } from './common-options.js';
 
@@ -110,7 +111,7 @@ async function run(fn: () => Promise<void>): Promise<void> {
 /** Every entry of the DLQ from its earliest offset up to its end as of now. */
 async function* readDlq(brokers: string, dlqTopic: string, timeoutMs: number): AsyncGenerator<DlqEntry> {
   const open = await openTopic(brokers, 'tributary-cli-reader', dlqTopic, timeoutMs);
-  const reader = await MessageReader.connect(brokers, timeoutMs).catch(async (err) => {
+  const reader = await RangeReader.connect(brokers, timeoutMs).catch(async (err) => {
     await open.offsets.close();
     throw err;
   });
@@ -185,6 +186,7 @@ async function showDlq(dlqTopic: string, opts: DlqOptions): Promise<void> {
 
 async function replay(dlqTopic: string, opts: DlqOptions): Promise<void> {
   const execute = opts.execute === true;
+  const bar = new Progress('replay');
   const summary = await replayDlq(
     {
       brokers: brokersOption(opts.brokers),
@@ -193,9 +195,14 @@ async function replay(dlqTopic: string, opts: DlqOptions): Promise<void> {
       to: opts.to,
       execute,
       timeoutMs: positiveNumber('timeout', opts.timeout),
+      onProgress: (p) =>
+        bar.update(
+          () => `scanned ${p.scanned} of ${p.total} entries, ${execute ? 'replayed' : 'to replay'} ${p.replayed}`,
+        ),
     },
     (line) => process.stdout.write(`${line}\n`),
   );
+  bar.done();
   const notes = [
     summary.alreadyReplayed && `${summary.alreadyReplayed} replayed before`,
     summary.filteredOut && `${summary.filteredOut} not matching --filter ${opts.filter}`,

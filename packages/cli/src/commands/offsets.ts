@@ -1,8 +1,7 @@
-import type { GroupDescription, OffsetReader } from '@tributary/lag';
+import { type GroupDescription, type OffsetReader, type OpenTopic, openTopic } from '@tributary/lag';
 import type { Command } from 'commander';
 import { CommandError, exitOnKnownError } from '../command-error.js';
 import { formatTable } from '../format/table.js';
-import { type OpenTopic, openTopic } from '../kafka/open-topic.js';
 import { selectPartitions } from '../kafka/positions.js';
 import { parseResetSpec, planReset, type ResetFlags, type ResetRow } from '../offsets/reset-plan.js';
 import { requiredOption } from '../required-option.js';

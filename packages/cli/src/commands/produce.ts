@@ -1,6 +1,6 @@
+import { AcknowledgedProducer, type Delivery, type OutgoingRecord } from '@tributary/lag';
 import type { Command } from 'commander';
 import { CommandError, exitOnKnownError } from '../command-error.js';
-import { AcknowledgedProducer, type Delivery, type OutgoingRecord } from '../kafka/acknowledged-producer.js';
 import { parseOffset } from '../kafka/positions.js';
 import { parseHeaderOption, type RecordDefaults, readJsonl, recordFromValue } from '../kafka/produce-input.js';
 import { Progress } from '../progress.js';

@@ -1,8 +1,7 @@
+import { type OpenTopic, openTopic, type PartitionRange, RangeReader } from '@tributary/lag';
 import type { Command } from 'commander';
 import { exitOnKnownError } from '../command-error.js';
 import { decodeMessage, messageAsJson, messageAsText, searchableText } from '../format/decode.js';
-import { MessageReader, type PartitionRange } from '../kafka/message-reader.js';
-import { type OpenTopic, openTopic } from '../kafka/open-topic.js';
 import { parseFrom, selectPartitions, startOffsets } from '../kafka/positions.js';
 import { Progress } from '../progress.js';
 import { stopSignal } from '../stop-signal.js';
@@ -51,7 +50,7 @@ export function registerTailCommand(program: Command): void {
     )
     .action(async (topic: string, opts: TailOptions) => {
       let open: OpenTopic | undefined;
-      let reader: MessageReader | undefined;
+      let reader: RangeReader | undefined;
       try {
         const timeoutMs = positiveNumber('timeout', opts.timeout);
         const count = opts.count === undefined ? undefined : positiveInteger('count', opts.count);
@@ -65,7 +64,7 @@ export function registerTailCommand(program: Command): void {
           from: starts[i] as number,
           until: opts.follow ? undefined : open?.watermarks[partition]?.high,
         }));
-        reader = await MessageReader.connect(brokers, timeoutMs);
+        reader = await RangeReader.connect(brokers, timeoutMs);
         // Anything produced from now on is past the start offsets: it will be printed.
         if (opts.follow)
           process.stderr.write(`tail: following ${topic} (${partitions.length} partition(s)); Ctrl-C to stop\n`);
@@ -79,7 +78,7 @@ export function registerTailCommand(program: Command): void {
 }
 
 async function printMessages(
-  reader: MessageReader,
+  reader: RangeReader,
   topic: string,
   ranges: PartitionRange[],
   opts: { key?: string; grep?: string; count?: number; json?: boolean },

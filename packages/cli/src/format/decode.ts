@@ -1,4 +1,5 @@
-import type { Message, MessageHeader } from '@confluentinc/kafka-javascript';
+import type { Message } from '@confluentinc/kafka-javascript';
+import { headerPairs } from '@tributary/lag';
 
 /** Bytes shown as text where they are valid UTF-8 without control characters, else as hex. */
 export type DecodedBytes = { encoding: 'text'; text: string } | { encoding: 'hex'; hex: string };
@@ -52,14 +53,6 @@ export function decodeValue(bytes: Buffer | null | undefined): DecodedValue {
 }
 
 /** Headers as the binding gives them (one object per header, repeated keys allowed) as pairs. */
-export function headerPairs(headers: MessageHeader[] | undefined): Array<[string, Buffer]> {
-  return (headers ?? []).flatMap((header) =>
-    Object.entries(header).map(([key, value]): [string, Buffer] => [
-      key,
-      Buffer.isBuffer(value) ? value : Buffer.from(value),
-    ]),
-  );
-}
 
 export function decodeMessage(message: Message): DecodedMessage {
   const key = message.key === undefined || message.key === null ? null : message.key;

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { OutgoingRecord } from '@tributary/lag';
 import { UsageError } from '../usage-error.js';
-import type { OutgoingRecord } from './acknowledged-producer.js';
 
 /** What `--key`, `--header` and `--partition` give every record (a JSONL line's own fields win). */
 export interface RecordDefaults {

@@ -1,10 +1,9 @@
-import { LagError, type OffsetReader } from '@tributary/lag';
-import { CommandError } from '../command-error.js';
-import { AcknowledgedProducer, type OutgoingRecord } from '../kafka/acknowledged-producer.js';
-import { MessageReader } from '../kafka/message-reader.js';
-import { openTopic } from '../kafka/open-topic.js';
-import { Progress } from '../progress.js';
+import { LagError, type OffsetReader } from '../kafka-offsets.js';
+import { AcknowledgedProducer, type OutgoingRecord } from './acknowledged-producer.js';
 import { type DlqEntry, type DlqFilter, matchesFilter, parseDlqMessage, replayHeaders } from './dlq-message.js';
+import { KafkaIoError } from './kafka-io-error.js';
+import { openTopic } from './open-topic.js';
+import { RangeReader } from './range-reader.js';
 import { ReplayProgress } from './replay-progress.js';
 
 export interface ReplayOptions {
@@ -15,6 +14,8 @@ export interface ReplayOptions {
   to?: string;
   execute: boolean;
   timeoutMs: number;
+  /** Called per batch (the CLI draws a progress line on stderr). */
+  onProgress?: (progress: { scanned: number; total: number; replayed: number }) => void;
 }
 
 export interface ReplaySummary {
@@ -26,6 +27,19 @@ export interface ReplaySummary {
   deferred: number;
 }
 
+/** One entry replayed (or, in a dry run, to replay): where it is and where it goes; no bytes. */
+export interface ReplayItem {
+  topic: string;
+  partition: number;
+  offset: number;
+  errorClass: string;
+  /** `topic/partition` it was dead-lettered from, when its headers say. */
+  from?: string;
+  /** The topic (and partition, when kept) it is produced to. */
+  to: string;
+  bytes: number;
+}
+
 /** The consumer group in which replays of `dlqTopic` keep their progress (nobody joins it). */
 export const replayGroup = (dlqTopic: string) => `tributary-dlq-replay.${dlqTopic}`;
 
@@ -35,11 +49,14 @@ export const replayGroup = (dlqTopic: string) => `tributary-dlq-replay.${dlqTopi
  * after each batch's records were all acknowledged, so a second run replays nothing the first did
  * (a crash between acknowledgement and commit replays that batch again: at least once).
  */
-export async function replayDlq(options: ReplayOptions, print: (line: string) => void): Promise<ReplaySummary> {
+export async function replayDlq(
+  options: ReplayOptions,
+  print: (line: string, item: ReplayItem) => void,
+): Promise<ReplaySummary> {
   const { dlqTopic } = options;
   const group = replayGroup(dlqTopic);
   const open = await openTopic(options.brokers, group, dlqTopic, options.timeoutMs);
-  let reader: MessageReader | undefined;
+  let reader: RangeReader | undefined;
   let producer: AcknowledgedProducer | undefined;
   try {
     const committed = await open.offsets.committedWithMetadata(dlqTopic, open.partitionCount);
@@ -56,9 +73,8 @@ export async function replayDlq(options: ReplayOptions, print: (line: string) =>
     const total = ranges.reduce((n, r) => n + Math.max(0, r.until - r.from), 0);
     const lastSeen = ranges.map((r) => r.from - 1);
     const summary: ReplaySummary = { replayed: 0, alreadyReplayed: 0, filteredOut: 0, withoutOrigin: 0, deferred: 0 };
-    const bar = new Progress('replay');
     let scanned = 0;
-    reader = await MessageReader.connect(options.brokers, options.timeoutMs);
+    reader = await RangeReader.connect(options.brokers, options.timeoutMs);
     if (options.execute) producer = await AcknowledgedProducer.connect(options.brokers, options.timeoutMs);
     for await (const batch of reader.read(dlqTopic, ranges)) {
       const planned: Array<{ entry: DlqEntry; record: OutgoingRecord }> = [];
@@ -76,18 +92,14 @@ export async function replayDlq(options: ReplayOptions, print: (line: string) =>
         else if (message.offset !== p.position && !p.hasRoom()) summary.deferred++;
         else planned.push({ entry, record: await targets.record(entry, target) });
       }
-      for (const { entry, record } of planned) print(describe(entry, record, options.execute));
+      for (const { entry, record } of planned) print(describe(entry, record, options.execute), item(entry, record));
       if (producer) {
         const failure = await produceBatch(producer, planned, progress, summary);
         await commitProgress(open.offsets, dlqTopic, progress); // what was acknowledged, even when some failed
         if (failure) throw failure;
       } else summary.replayed += planned.length;
-      bar.update(
-        () =>
-          `scanned ${scanned} of ${total} entries, ${options.execute ? 'replayed' : 'to replay'} ${summary.replayed}`,
-      );
+      options.onProgress?.({ scanned, total, replayed: summary.replayed });
     }
-    bar.done();
     return summary;
   } finally {
     await Promise.all([reader?.close(), producer?.close(), open.offsets.close()]);
@@ -108,8 +120,9 @@ async function produceBatch(
       (progress[message.partition] as ReplayProgress).markDone(message.offset);
       summary.replayed++;
     } else
-      failure ??= new CommandError(
+      failure ??= new KafkaIoError(
         `replay of ${message.topic}/${message.partition}@${message.offset}: ${(result.reason as Error).message}`,
+        'delivery',
       );
   });
   return failure;
@@ -119,6 +132,19 @@ async function commitProgress(offsets: OffsetReader, dlqTopic: string, progress:
   await offsets.commit(
     progress.map((p, partition) => ({ topic: dlqTopic, partition, offset: p.position, metadata: p.metadata() })),
   );
+}
+
+function item(entry: DlqEntry, record: OutgoingRecord): ReplayItem {
+  const { message } = entry;
+  return {
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+    errorClass: entry.errorClass,
+    ...(entry.originalTopic ? { from: `${entry.originalTopic}/${entry.originalPartition ?? '?'}` } : {}),
+    to: `${record.topic}${record.partition === undefined ? '' : `/${record.partition}`}`,
+    bytes: message.value?.length ?? 0,
+  };
 }
 
 function describe(entry: DlqEntry, record: OutgoingRecord, execute: boolean): string {
@@ -147,9 +173,10 @@ class TargetTopics {
     const { message } = entry;
     const count = await this.partitionCount(topic).catch((err: Error) => {
       throw err instanceof LagError
-        ? new CommandError(
+        ? new KafkaIoError(
             `${message.topic}/${message.partition}@${message.offset}: its original topic ${topic} does not exist ` +
               '(replay to another topic with --to)',
+            'input',
           )
         : err;
     });

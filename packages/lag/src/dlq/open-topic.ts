@@ -1,4 +1,4 @@
-import { OffsetReader, type Watermarks } from '@tributary/lag';
+import { OffsetReader, type Watermarks } from '../kafka-offsets.js';
 
 export interface OpenTopic {
   /** Offsets, watermarks and commits, as `tributary lag` reads them. */

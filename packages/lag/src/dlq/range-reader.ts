@@ -1,5 +1,5 @@
 import { KafkaConsumer, type Message, type TopicPartitionOffset } from '@confluentinc/kafka-javascript';
-import { CommandError } from '../command-error.js';
+import { KafkaIoError } from './kafka-io-error.js';
 
 /** Where to read one partition: from `from` up to `until` (exclusive), or on and on without `until`. */
 export interface PartitionRange {
@@ -13,10 +13,10 @@ export interface PartitionRange {
  * offset store off), so reading never moves anyone's offsets. The group id is required by the
  * binding and never used on the broker.
  */
-export class MessageReader {
+export class RangeReader {
   private constructor(private readonly consumer: KafkaConsumer) {}
 
-  static async connect(brokers: string, timeoutMs: number): Promise<MessageReader> {
+  static async connect(brokers: string, timeoutMs: number): Promise<RangeReader> {
     const consumer = new KafkaConsumer(
       {
         'bootstrap.servers': brokers,
@@ -31,11 +31,11 @@ export class MessageReader {
     );
     await new Promise<void>((resolve, reject) =>
       consumer.connect({ timeout: timeoutMs }, (err) =>
-        err ? reject(new CommandError(`cannot reach brokers ${brokers}: ${err.message}`, 2)) : resolve(),
+        err ? reject(new KafkaIoError(`cannot reach brokers ${brokers}: ${err.message}`, 'unreachable')) : resolve(),
       ),
     );
     consumer.setDefaultConsumeTimeout(200);
-    return new MessageReader(consumer);
+    return new RangeReader(consumer);
   }
 
   /**
@@ -54,7 +54,7 @@ export class MessageReader {
       while (open.size > 0 && !options.stop?.aborted) {
         const batch = await new Promise<Message[]>((resolve, reject) =>
           this.consumer.consume(options.batchSize ?? 500, (err, messages) =>
-            err ? reject(new CommandError(`reading ${topic}: ${err.message}`)) : resolve(messages),
+            err ? reject(new KafkaIoError(`reading ${topic}: ${err.message}`, 'read')) : resolve(messages),
           ),
         );
         const kept = batch.filter((m) => {

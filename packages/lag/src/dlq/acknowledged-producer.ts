@@ -1,5 +1,5 @@
 import { type LibrdKafkaError, type MessageHeader, Producer } from '@confluentinc/kafka-javascript';
-import { CommandError } from '../command-error.js';
+import { KafkaIoError } from './kafka-io-error.js';
 
 export interface OutgoingRecord {
   topic: string;
@@ -44,13 +44,13 @@ export class AcknowledgedProducer {
     } as never);
     await new Promise<void>((resolve, reject) =>
       producer.connect({ timeout: timeoutMs }, (err) =>
-        err ? reject(new CommandError(`cannot reach brokers ${brokers}: ${err.message}`, 2)) : resolve(),
+        err ? reject(new KafkaIoError(`cannot reach brokers ${brokers}: ${err.message}`, 'unreachable')) : resolve(),
       ),
     );
     producer.setPollInterval(10);
     producer.on('delivery-report', (err: LibrdKafkaError | null, report) => {
       const pending = report.opaque as Pending;
-      if (err) pending.reject(new CommandError(`delivery to ${report.topic} failed: ${err.message}`));
+      if (err) pending.reject(new KafkaIoError(`delivery to ${report.topic} failed: ${err.message}`, 'delivery'));
       else pending.resolve({ topic: report.topic, partition: report.partition, offset: report.offset });
     });
     return new AcknowledgedProducer(producer);
@@ -73,8 +73,8 @@ export class AcknowledgedProducer {
         return await promise;
       } catch (err) {
         if ((err as { code?: number }).code !== QUEUE_FULL) {
-          if (err instanceof CommandError) throw err;
-          throw new CommandError(`cannot produce to ${record.topic}: ${(err as Error).message}`);
+          if (err instanceof KafkaIoError) throw err;
+          throw new KafkaIoError(`cannot produce to ${record.topic}: ${(err as Error).message}`, 'delivery');
         }
         await new Promise((r) => setTimeout(r, 10)); // delivery reports drain the queue
       }

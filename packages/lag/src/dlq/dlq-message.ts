@@ -1,6 +1,5 @@
-import type { Message } from '@confluentinc/kafka-javascript';
-import { headerPairs } from '../format/decode.js';
-import { UsageError } from '../usage-error.js';
+import type { Message, MessageHeader } from '@confluentinc/kafka-javascript';
+import { KafkaIoError } from './kafka-io-error.js';
 
 /**
  * The headers @tributary/middleware's deadLetter() adds to a dead-lettered copy (its DlqHeader;
@@ -92,10 +91,20 @@ export function parseFilter(text: string | undefined): DlqFilter | undefined {
   const at = text.indexOf('=');
   const field = text.slice(0, at);
   if (at < 1 || !(field in FILTER_FIELDS))
-    throw new UsageError(`--filter must be ${Object.keys(FILTER_FIELDS).join('|')}=<value>, got "${text}"`);
+    throw new KafkaIoError(`--filter must be ${Object.keys(FILTER_FIELDS).join('|')}=<value>, got "${text}"`, 'input');
   return { field: field as DlqFilter['field'], value: text.slice(at + 1), text };
 }
 
 export function matchesFilter(entry: DlqEntry, filter: DlqFilter | undefined): boolean {
   return filter === undefined || FILTER_FIELDS[filter.field](entry) === filter.value;
+}
+
+/** Header pairs with Buffer values, in order (a header may repeat). */
+export function headerPairs(headers: MessageHeader[] | undefined): Array<[string, Buffer]> {
+  return (headers ?? []).flatMap((header) =>
+    Object.entries(header).map(([key, value]): [string, Buffer] => [
+      key,
+      Buffer.isBuffer(value) ? value : Buffer.from(value),
+    ]),
+  );
 }
