@@ -62,6 +62,15 @@ export function commitFailureReason(code: number | undefined): CommitFailureReas
   return 'other';
 }
 
+/**
+ * ILLEGAL_GENERATION: the coordinator still knows the member, but a round completed since the
+ * generation the commit carried. A member that joined that round (its client now carries the new
+ * generation) and never gave the partitions up still owns them: under cooperative-sticky a
+ * partition the member owned when it rejoined is not given to anyone else in that generation.
+ * (UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID: the member itself is gone.)
+ */
+export const isStaleGeneration = (code: number | undefined): boolean => code === ErrorCode.ILLEGAL_GENERATION;
+
 /** Whether the same member may send the same offsets again (it still owns the partitions). */
 export const isRetryable = (reason: CommitFailureReason): boolean =>
   reason === 'rebalance-in-progress' || reason === 'coordinator' || reason === 'timeout';

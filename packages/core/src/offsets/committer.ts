@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { CommitReply } from '../connection/commit-channel.js';
-import { isRetryable } from '../connection/error-codes.js';
+import { isRetryable, isStaleGeneration } from '../connection/error-codes.js';
 import type { CommitKind, TributaryEvents } from '../events.js';
 import { type CommitOffset, partitionNames } from '../model/topic-partition.js';
 import { Assignment } from '../partitions/assignment.js';
@@ -33,7 +33,12 @@ type Due = Array<{ owned: OwnedPartition; offset: CommitOffset }>;
  *   retried until then. A refusal because the member's generation is gone is final: the
  *   partitions may already be someone else's, so the offsets are never offered again in a later
  *   generation — they are counted, logged once with partitions and offsets, and their messages
- *   redelivered (at-least-once; idempotency covers effects).
+ *   redelivered (at-least-once; idempotency covers effects). One exception, at shutdown or a seek:
+ *   a stale generation (ILLEGAL_GENERATION: the member is still known, a round completed since)
+ *   for partitions the consumer never gave up is retried, carrying the client's current
+ *   generation — the member rejoined with them and still owns them (a commit sent while its own
+ *   JoinGroup was parked waits behind it on the coordinator's connection, and is answered only
+ *   after the round completed).
  * Invariant: only acknowledged commits move `OwnedPartition.committed`, and only forward.
  */
 export class Committer {
@@ -93,16 +98,42 @@ export class Committer {
    */
   async commitNow(partitions: OwnedPartition[], timeoutMs: number, kind: CommitKind): Promise<CommitOffset[]> {
     const deadline = performance.now() + timeoutMs;
+    let pending = partitions;
+    /** Offsets refused because the generation was over and the partition already given up. */
+    const gone: CommitOffset[] = [];
     for (let wait = RETRY_MIN_MS; ; wait = Math.min(RETRY_MAX_MS, wait * 2)) {
-      const due = Assignment.due(partitions);
-      if (due.length === 0) return [];
+      const due = Assignment.due(pending);
+      if (due.length === 0) return gone;
       const reply = await this.send(due, Math.max(1, deadline - performance.now()), kind);
-      if (reply.ok) return [];
-      const retry = isRetryable(reply.reason) && performance.now() + wait < deadline;
+      if (reply.ok) return gone;
+      const inTime = performance.now() + wait < deadline;
+      if (inTime && this.mayRetryStale(reply, kind)) {
+        // The commit carried a generation that a round completed after (it may have waited on the
+        // coordinator's connection behind this member's own JoinGroup): the client carries the new
+        // one once it joined. What the member still holds is retried; what it gave up is final.
+        const kept = due.filter((d) => !d.owned.released);
+        const released = due.filter((d) => d.owned.released);
+        if (released.length > 0) this.failed(released, reply, kind, true);
+        gone.push(...released.map((d) => d.offset));
+        if (kept.length > 0) this.failed(kept, reply, kind, false, true);
+        pending = kept.map((d) => d.owned);
+        await sleep(wait);
+        continue;
+      }
+      const retry = isRetryable(reply.reason) && inTime;
       this.failed(due, reply, kind, !retry);
-      if (!retry) return due.map((d) => d.offset);
+      if (!retry) return [...gone, ...due.map((d) => d.offset)];
       await sleep(wait);
     }
+  }
+
+  /**
+   * A stale generation (ILLEGAL_GENERATION) is worth another try at shutdown or a seek: the member
+   * is still in the group and may have joined the round that ended its old generation, keeping its
+   * partitions. Not at revoke: the member cannot rejoin while its revoke callback runs.
+   */
+  private mayRetryStale(reply: Extract<CommitReply, { ok: false }>, kind: CommitKind): boolean {
+    return kind !== 'revoke' && kind !== 'periodic' && isStaleGeneration(reply.error.code);
   }
 
   private async send(due: Due, timeoutMs: number, kind: CommitKind): Promise<CommitReply> {
@@ -126,7 +157,13 @@ export class Committer {
     });
   }
 
-  private failed(due: Due, reply: Extract<CommitReply, { ok: false }>, kind: CommitKind, final: boolean): void {
+  private failed(
+    due: Due,
+    reply: Extract<CommitReply, { ok: false }>,
+    kind: CommitKind,
+    final: boolean,
+    staleRetry = false,
+  ): void {
     const offsets = due.map((d) => d.offset);
     this.events.emit('offsets.commit-failed', {
       groupId: this.groupId,
@@ -144,8 +181,10 @@ export class Committer {
       offsets: offsets.map((o) => o.offset),
     };
     if (kind !== 'periodic') {
-      const message =
-        reply.reason === 'generation-gone'
+      const message = staleRetry
+        ? `${kind}-time commit refused for a stale generation; this member still holds the partitions: ` +
+          'retrying with its current generation'
+        : reply.reason === 'generation-gone'
           ? `${kind}-time commit refused: this member's generation is over, the partitions may be another member's now; ` +
             'these offsets are not retried and their messages will be redelivered'
           : final

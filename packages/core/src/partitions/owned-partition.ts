@@ -20,6 +20,11 @@ export class OwnedPartition {
   committed?: number;
   /** Set when revocation starts: queued messages are discarded, new arrivals dropped. */
   revoking = false;
+  /**
+   * Set when the consumer gave it up (unassigned, or lost): from then on it may be another
+   * member's, so a commit refused for a stale generation is not tried again for it.
+   */
+  released = false;
   /** Set when a seek drains it (see `beginDrain`). */
   draining = false;
   paused = false;

@@ -149,6 +149,7 @@ export class Rebalancer {
   }
 
   private release(partitions: TopicPartition[]): void {
+    for (const owned of this.deps.assignment.find(partitions)) owned.released = true;
     try {
       this.deps.consumer.unassign(partitions);
     } catch (err) {
