@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Consume, ConsumerGroup, type Message, type MessageContext } from '@tributary/core';
-import { GROUP_ID, NOTIFIER, type Notifier, TaskCompleted, TaskCreated, TOPICS } from '@tributary/notification-service';
+import {
+  completedNotification,
+  createdNotification,
+  GROUP_ID,
+  NOTIFIER,
+  type Notifier,
+  TaskCompleted,
+  TaskCreated,
+  TOPICS,
+} from '@tributary/notification-service';
 
 /**
  * The notification service's handlers as a Nest provider: the same group, ordering and messages as
@@ -13,35 +22,11 @@ export class TaskNotifications {
 
   @Consume({ topic: TOPICS.created, schema: TaskCreated })
   async onCreated(msg: Message<TaskCreated>, ctx: MessageContext) {
-    const e = msg.value;
-    await this.notifier.send(
-      {
-        eventId: e.eventId,
-        taskId: e.taskId,
-        ownerId: e.ownerId,
-        kind: 'task-created',
-        text: `New task: ${e.title}`,
-        source: at(msg),
-      },
-      { signal: ctx.signal },
-    );
+    await this.notifier.send(createdNotification(msg), { signal: ctx.signal });
   }
 
   @Consume({ topic: TOPICS.completed, schema: TaskCompleted })
   async onCompleted(msg: Message<TaskCompleted>, ctx: MessageContext) {
-    const e = msg.value;
-    await this.notifier.send(
-      {
-        eventId: e.eventId,
-        taskId: e.taskId,
-        ownerId: e.ownerId,
-        kind: 'task-completed',
-        text: `Task ${e.taskId} completed`,
-        source: at(msg),
-      },
-      { signal: ctx.signal },
-    );
+    await this.notifier.send(completedNotification(msg), { signal: ctx.signal });
   }
 }
-
-const at = (msg: Message) => ({ topic: msg.topic, partition: msg.partition, offset: msg.offset });

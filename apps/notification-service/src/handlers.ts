@@ -1,6 +1,7 @@
 import { Consume, ConsumerGroup, type Message, type MessageContext } from '@tributary/core';
 import { inject } from 'tsyringe';
 import { TaskCompleted, TaskCreated, TOPICS } from './events.js';
+import { completedNotification, createdNotification } from './notifications.js';
 import { NOTIFIER, type Notifier } from './notifier/notifier.js';
 
 export const GROUP_ID = 'notification-service';
@@ -15,35 +16,11 @@ export class TaskNotifications {
 
   @Consume({ topic: TOPICS.created, schema: TaskCreated })
   async onCreated(msg: Message<TaskCreated>, ctx: MessageContext) {
-    const e = msg.value;
-    await this.notifier.send(
-      {
-        eventId: e.eventId,
-        taskId: e.taskId,
-        ownerId: e.ownerId,
-        kind: 'task-created',
-        text: `New task: ${e.title}`,
-        source: at(msg),
-      },
-      { signal: ctx.signal },
-    );
+    await this.notifier.send(createdNotification(msg), { signal: ctx.signal });
   }
 
   @Consume({ topic: TOPICS.completed, schema: TaskCompleted })
   async onCompleted(msg: Message<TaskCompleted>, ctx: MessageContext) {
-    const e = msg.value;
-    await this.notifier.send(
-      {
-        eventId: e.eventId,
-        taskId: e.taskId,
-        ownerId: e.ownerId,
-        kind: 'task-completed',
-        text: `Task ${e.taskId} completed`,
-        source: at(msg),
-      },
-      { signal: ctx.signal },
-    );
+    await this.notifier.send(completedNotification(msg), { signal: ctx.signal });
   }
 }
-
-const at = (msg: Message) => ({ topic: msg.topic, partition: msg.partition, offset: msg.offset });

@@ -1,6 +1,7 @@
 export { loadServiceConfig, type ServiceConfig, serviceEnvSchema } from './config.js';
 export { TaskCompleted, TaskCreated, TOPICS } from './events.js';
 export { GROUP_ID, TaskNotifications } from './handlers.js';
+export { completedNotification, createdNotification } from './notifications.js';
 export { ConsoleNotifier } from './notifier/console-notifier.js';
 export { FileNotifier } from './notifier/file-notifier.js';
 export { NOTIFIER, type Notification, type Notifier } from './notifier/notifier.js';
