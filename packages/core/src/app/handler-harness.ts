@@ -58,6 +58,8 @@ export interface HandlerHarnessOptions {
  */
 export class HandlerHarness {
   private readonly chains: Map<string, (ctx: MessageContext) => Promise<void>>;
+  /** A topic's handler, as the running app routes it (its own, or a pattern's). */
+  private readonly router: HandlerRouter;
 
   private constructor(
     private readonly group: GroupDefinition,
@@ -65,6 +67,7 @@ export class HandlerHarness {
     appMiddleware: MiddlewareFn[],
     resolver: Resolver,
   ) {
+    this.router = new HandlerRouter(group);
     this.chains = composeHandlerChains(group, group.options.middleware ?? [], appMiddleware, resolver);
   }
 
@@ -87,7 +90,7 @@ export class HandlerHarness {
 
   /** Runs one message through its handler's chain until it settles. */
   async run(message: HarnessMessage, signal: AbortSignal = new AbortController().signal): Promise<HarnessResult> {
-    const handler = new HandlerRouter(this.group).get(message.topic);
+    const handler = this.router.get(message.topic);
     if (!handler) {
       throw new TributaryConfigError(
         'topic',

@@ -133,7 +133,7 @@ export class Committer {
    * partitions. Not at revoke: the member cannot rejoin while its revoke callback runs.
    */
   private mayRetryStale(reply: Extract<CommitReply, { ok: false }>, kind: CommitKind): boolean {
-    return kind !== 'revoke' && kind !== 'periodic' && isStaleGeneration(reply.error.code);
+    return (kind === 'shutdown' || kind === 'seek') && isStaleGeneration(reply.error.code);
   }
 
   private async send(due: Due, timeoutMs: number, kind: CommitKind): Promise<CommitReply> {
