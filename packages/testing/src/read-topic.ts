@@ -35,10 +35,10 @@ export async function readTopic(
   consumer.setDefaultConsumeTimeout(100);
   consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: 0 })));
   const messages: Message[] = [];
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   try {
     while (messages.length < expected) {
-      if (Date.now() > deadline) {
+      if (performance.now() > deadline) {
         throw new Error(`readTopic(${topic}): got ${messages.length} of ${expected} messages in ${timeoutMs} ms`);
       }
       const batch = await new Promise<Message[]>((resolve, reject) =>

@@ -58,11 +58,11 @@ export async function startTestRedis(binary = '/usr/bin/redis-server'): Promise<
   const spawnError = new Promise<never>((_, reject) =>
     child.once('error', (err) => reject(new Error(`cannot start ${binary}: ${err.message}`))),
   );
-  const deadline = Date.now() + 10_000;
+  const deadline = performance.now() + 10_000;
   for (;;) {
     const up = await Promise.race([ping(port), spawnError]);
     if (up) break;
-    if (Date.now() > deadline || child.exitCode !== null) {
+    if (performance.now() > deadline || child.exitCode !== null) {
       child.kill('SIGKILL');
       throw new Error(`redis-server did not answer PING on port ${port}`);
     }

@@ -14,7 +14,7 @@ export async function waitUntil<T>(
   options: WaitOptions = {},
 ): Promise<NonNullable<T>> {
   const { timeoutMs = 30_000, intervalMs = 50 } = options;
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
@@ -24,7 +24,7 @@ export async function waitUntil<T>(
     } catch (err) {
       last = err;
     }
-    if (Date.now() >= deadline) {
+    if (performance.now() >= deadline) {
       const what = typeof options.message === 'function' ? options.message() : (options.message ?? 'condition');
       const detail = last instanceof Error ? last.message : JSON.stringify(last);
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${detail})`);

@@ -5,6 +5,7 @@ import type { HandlerDefinition } from '../model/definitions.js';
 export interface HandlerLookup {
   get(topic: string): HandlerDefinition | undefined;
 }
+
 import type { Assignment } from '../partitions/assignment.js';
 import type { OwnedPartition } from '../partitions/owned-partition.js';
 import { PipelineMessage } from './message-envelope.js';

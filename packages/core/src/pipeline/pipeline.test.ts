@@ -55,8 +55,8 @@ test('a failed poll is reported and polling goes on; messages admitted before an
     [raw(2)],
   ]);
   const done = p.run();
-  const deadline = Date.now() + 5_000;
-  while (handled.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  const deadline = performance.now() + 5_000;
+  while (handled.length < 3 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   stop();
   await done;
   assert.deepEqual(handled, [0, 1, 2]);
@@ -141,8 +141,8 @@ test('with the budget full past its grace, polls do not wait for messages, and f
   batches = [[raw(2)]];
   const releasedAt = performance.now();
   release();
-  const deadline = Date.now() + 2_000;
-  while (handled.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
+  const deadline = performance.now() + 2_000;
+  while (handled.length < 3 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
   const resumed = calls.find((c) => c.at > releasedAt && c.waitMs === undefined);
   assert.ok(resumed, 'a normal poll followed the release');
   assert.ok(
@@ -180,8 +180,8 @@ test('a full budget that frees within its grace pauses nothing (a pause would dr
     { maxInFlight: 2, ordering: 'unordered' },
   );
   const done = p.run();
-  const deadline = Date.now() + 2_000;
-  while (handled.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+  const deadline = performance.now() + 2_000;
+  while (handled.length < 3 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
   stop();
   await done;
   assert.deepEqual(handled, [0, 1, 2]);

@@ -170,9 +170,9 @@ export class MessageReader {
     const messages: Message[] = [];
     consumer.assign([{ topic, partition, offset: start }]);
     try {
-      const deadline = Date.now() + this.timeoutMs;
+      const deadline = performance.now() + this.timeoutMs;
       let next = start;
-      while (messages.length < count && next < high && Date.now() < deadline) {
+      while (messages.length < count && next < high && performance.now() < deadline) {
         const batch = await callback<Message[]>((cb) => consumer.consume(count - messages.length, cb));
         for (const m of batch) {
           // A fetch still in flight for an earlier assignment is not this page.

@@ -238,9 +238,9 @@ export class Scenario {
    */
   async waitBalanced(timeoutMs: number, topics = [this.topic]): Promise<void> {
     const all = topics.flatMap((t) => Array.from({ length: this.partitions }, (_, p) => `${t}/${p}`));
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     let state = '';
-    while (Date.now() < deadline) {
+    while (performance.now() < deadline) {
       const owned = this.ownership();
       const counts = new Map<string, number>();
       for (const set of owned.values()) for (const tp of set) counts.set(tp, (counts.get(tp) ?? 0) + 1);
@@ -255,8 +255,8 @@ export class Scenario {
 
   /** Waits for a lifecycle event of one member. */
   async waitForEvent(name: string, ev: string, timeoutMs: number, after = 0): Promise<LogLine> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
       const found = this.linesOf(name).find((l) => l.ev === ev && l.ts >= after);
       if (found) return found;
       await sleep(100);
@@ -290,8 +290,8 @@ export class Scenario {
    * Returns false on timeout (the result then shows what is missing).
    */
   async settle(timeoutMs: number, topics = [this.topic]): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
       if ((await this.unprocessed()) === 0) {
         const offsets = await this.offsets(topics).catch(() => undefined);
         if (offsets && [...offsets.values()].every((ps) => ps.every((o) => o.committed >= o.high))) return true;
