@@ -16,6 +16,7 @@ export type { CommitFailureReason } from './connection/error-codes.js';
 export type { Decoder, DecoderOption, SchemaLike } from './decode.js';
 export {
   Consume,
+  ConsumeBatch,
   ConsumerGroup,
   consumerGroupOf,
   OnPartitionsAssigned,
@@ -34,12 +35,22 @@ export {
   TributaryError,
 } from './errors.js';
 export type { CommitKind, TributaryEvents } from './events.js';
-export type { ConsumeOptions } from './handlers/consume-options.js';
+export type { ConsumeBatchOptions, ConsumeOptions } from './handlers/consume-options.js';
 export { LoggedPayload, type LogPayloads, logSerializers } from './log-serializers.js';
 export { redactConfig } from './logger.js';
-export type { Headers, Message, MessageContext, MessageOutcome } from './message.js';
 export {
+  type AnyContext,
+  type BatchContext,
+  type Headers,
+  isBatch,
+  type Message,
+  type MessageContext,
+  type MessageOutcome,
+} from './message.js';
+export {
+  type BatchAwareMiddlewareFn,
   compose,
+  handlesBatches,
   type MiddlewareClass,
   type MiddlewareFn,
   type MiddlewareLike,

@@ -50,3 +50,46 @@ export interface MessageContext<T = unknown> {
  * idempotency hit). A thrown error is not an outcome: the message is retried.
  */
 export type MessageOutcome = 'done' | 'dead-lettered' | 'skipped';
+
+/**
+ * What a batch handler (`@ConsumeBatch`) and its middleware know about the batch in progress.
+ * A batch holds messages of one partition (partition ordering) or of one key (key ordering), in
+ * offset order. Each message settles on its own: `resolve` settles a prefix early (it may be
+ * committed while the rest still runs); when the chain returns, every message not yet settled
+ * takes `outcome` (default `done`); when it throws, the unsettled ones run again (retry) and the
+ * commit never passes them.
+ */
+export interface BatchContext<T = unknown> {
+  /** Always true: tells a batch from a single message in middleware that handles both. */
+  readonly batch: true;
+  readonly groupId: string;
+  readonly handler: string;
+  /**
+   * The messages this run hands to the handler: the batch's unsettled messages unless middleware
+   * narrowed it (retry's `splitOnFailure` runs halves). Settled messages are left out when it runs.
+   */
+  messages: readonly Message<T>[];
+  /** Every message of the batch not settled yet, in offset order. */
+  readonly unsettled: readonly Message<T>[];
+  /** Settles every unsettled message of the batch at or below `offset` as done (partial success). */
+  resolve(offset: number): void;
+  /** Settles these messages with a final outcome (e.g. the DLQ middleware: `dead-lettered`). */
+  settle(messages: readonly Message<T>[], outcome: MessageOutcome): void;
+  attempt: number;
+  readonly signal: AbortSignal;
+  /** A child logger bound to group, handler, topic, partition, the batch's first and last offset and size. */
+  logger: Logger;
+  /** Applied to the unsettled messages when the chain returns (set by middleware, like `MessageContext.outcome`). */
+  outcome?: MessageOutcome;
+  readonly state: Map<string | symbol, unknown>;
+  /** As `MessageContext.pause`: the unsettled messages run again after `ms`; the lane waits. */
+  pause(ms: number): never;
+}
+
+/** The context of a single message or of a batch: what middleware marked `handlesBatches` receives. */
+export type AnyContext<T = unknown> = MessageContext<T> | BatchContext<T>;
+
+/** Whether a context is a batch's (`@ConsumeBatch`). */
+export function isBatch<T>(ctx: AnyContext<T>): ctx is BatchContext<T> {
+  return (ctx as BatchContext<T>).batch === true;
+}

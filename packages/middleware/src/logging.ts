@@ -1,9 +1,11 @@
 import {
+  type AnyContext,
+  type BatchAwareMiddlewareFn,
+  handlesBatches,
+  isBatch,
   LoggedPayload,
   type LogPayloads,
   logSerializers,
-  type MessageContext,
-  type MiddlewareFn,
   PauseRequest,
 } from '@tributary/core';
 import type { Logger } from 'pino';
@@ -35,12 +37,12 @@ export interface LoggingOptions {
  * child, created only when a line is written. (An eager pino child per message — bindings run through
  * redaction — cost more than everything else in the default stack together: ~15 µs of ~18.)
  */
-export function logging(options: LoggingOptions = {}): MiddlewareFn {
+export function logging(options: LoggingOptions = {}): BatchAwareMiddlewareFn {
   const { slowHandlerMs = 100, logEachMessage = false } = options;
   const serializers = options.logger || options.logPayloads ? logSerializers(options.logPayloads ?? 'none') : undefined;
   // Built once: a given logger gets the serializers that keep payload bytes out of its lines.
   const base = options.logger?.child({}, { serializers });
-  return async (ctx, next) => {
+  return handlesBatches(async (ctx, next) => {
     if (base) ctx.logger = childWithCoordinates(base, ctx);
     const started = performance.now();
     const backoffBefore = retryBackoffMs(ctx);
@@ -59,7 +61,7 @@ export function logging(options: LoggingOptions = {}): MiddlewareFn {
           err,
           attempt: ctx.attempt,
           durationMs: Math.round(handlingMs()),
-          payload: new LoggedPayload(ctx.message),
+          ...(isBatch(ctx) ? { batchSize: ctx.messages.length } : { payload: new LoggedPayload(ctx.message) }),
         },
         `${ctx.handler} failed`,
       );
@@ -79,10 +81,23 @@ export function logging(options: LoggingOptions = {}): MiddlewareFn {
     } else if (logEachMessage) {
       ctx.logger.debug({ durationMs, outcome: ctx.outcome ?? 'done' }, 'processed');
     }
-  };
+  });
 }
 
-function childWithCoordinates(logger: Logger, ctx: MessageContext): Logger {
+function childWithCoordinates(logger: Logger, ctx: AnyContext): Logger {
+  if (isBatch(ctx)) {
+    const first = ctx.messages[0];
+    return logger.child({
+      group: ctx.groupId,
+      handler: ctx.handler,
+      topic: first?.topic,
+      partition: first?.partition,
+      firstOffset: first?.offset,
+      lastOffset: ctx.messages[ctx.messages.length - 1]?.offset,
+      batchSize: ctx.messages.length,
+      attempt: ctx.attempt,
+    });
+  }
   const m = ctx.message;
   return logger.child({
     group: ctx.groupId,

@@ -12,10 +12,29 @@ import {
   type MiddlewareRecord,
 } from '../decorators/metadata-keys.js';
 import { HandlerRegistrationError, TributaryConfigError } from '../errors.js';
-import { type ConsumeOptions, consumeOptionsSchema, normalizeConsumeSpec } from '../handlers/consume-options.js';
-import type { GroupDefinition, HandlerDefinition } from '../model/definitions.js';
+import {
+  batchDefaults,
+  type ConsumeBatchOptions,
+  consumeBatchOptionsSchema,
+  consumeOptionsSchema,
+  normalizeConsumeSpec,
+} from '../handlers/consume-options.js';
+import type { Message } from '../message.js';
+import type { BatchSpec, GroupDefinition, HandlerDefinition } from '../model/definitions.js';
 import { HandlerRouter, isPattern } from '../model/handler-routing.js';
 import type { Resolvable, Resolver } from './resolver.js';
+
+/** A `@ConsumeBatch` method's batch: every message decoded (and validated) before the method runs. */
+function batchSpec(spec: ConsumeBatchOptions, instance: object, method: Function): BatchSpec {
+  return {
+    maxSize: spec.maxSize ?? batchDefaults.maxSize,
+    maxWaitMs: spec.maxWaitMs ?? batchDefaults.maxWaitMs,
+    invoke: async (messages: Message[], ctx) => {
+      for (const message of messages) void message.value;
+      return method.call(instance, messages, ctx);
+    },
+  };
+}
 
 const describe = (cls: Function, method?: string | symbol) => (method ? `${cls.name}.${String(method)}` : cls.name);
 
@@ -63,12 +82,16 @@ export function scanHandlers(classes: readonly unknown[], resolver: Resolver): G
       const method = instance[record.method];
       if (typeof method !== 'function')
         throw new HandlerRegistrationError(name, '@Consume is on something that is not a method');
-      let spec: ConsumeOptions;
+      const decorator = record.batch ? '@ConsumeBatch' : '@Consume';
+      let spec: ConsumeBatchOptions;
       try {
-        spec = validateConfig(consumeOptionsSchema, normalizeConsumeSpec(record.spec), '') as ConsumeOptions;
+        const schema = record.batch ? consumeBatchOptionsSchema : consumeOptionsSchema;
+        spec = validateConfig(schema, normalizeConsumeSpec(record.spec), '') as ConsumeBatchOptions;
       } catch (err) {
         const problem =
-          err instanceof TributaryConfigError ? `@Consume option ${err.key || '(topic)'}: ${err.problem}` : String(err);
+          err instanceof TributaryConfigError
+            ? `${decorator} option ${err.key || '(topic)'}: ${err.problem}`
+            : String(err);
         throw new HandlerRegistrationError(name, problem);
       }
       // Validated: a pattern is its source by now (starting with ^, as librdkafka subscribes to it).
@@ -85,6 +108,7 @@ export function scanHandlers(classes: readonly unknown[], resolver: Resolver): G
           return (method as Function).call(instance, message, ctx);
         },
         middleware: middlewareByMethod.get(record.method) ?? [],
+        batch: record.batch ? batchSpec(spec, instance, method as Function) : undefined,
       };
       for (const topic of topics) {
         const existing = definition.handlersByTopic.get(topic);

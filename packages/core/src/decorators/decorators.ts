@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { injectable } from 'tsyringe';
 import type { GroupOptions } from '../config/schema.js';
-import type { ConsumeOptions } from '../handlers/consume-options.js';
+import type { ConsumeBatchOptions, ConsumeOptions } from '../handlers/consume-options.js';
 import type { MiddlewareLike } from '../middleware/middleware.js';
 import {
   appendMetadata,
@@ -26,6 +26,16 @@ export function ConsumerGroup(groupId: string, options: GroupOptions = {}): Clas
  */
 export function Consume(spec: string | RegExp | Array<string | RegExp> | ConsumeOptions): MethodDecorator {
   return (target, method) => appendMetadata(CONSUME_METADATA, target.constructor, { method, spec });
+}
+
+/**
+ * Marks a method as a batch handler: `(messages: Message<T>[], ctx: BatchContext<T>) => Promise<void>`,
+ * the messages of one partition (partition ordering) or one key (key ordering), in offset order, at
+ * most `maxSize` (default 100). `ctx.resolve(offset)` settles a prefix early; a throw runs the
+ * unsettled ones again. Middleware around it must handle batches (`handlesBatches`).
+ */
+export function ConsumeBatch(spec: string | RegExp | Array<string | RegExp> | ConsumeBatchOptions): MethodDecorator {
+  return (target, method) => appendMetadata(CONSUME_METADATA, target.constructor, { method, spec, batch: true });
 }
 
 const hook =

@@ -15,6 +15,8 @@ export interface ConsumeRecord {
   method: string | symbol;
   /** The raw decorator argument, validated by the scanner (so errors name Class.method). */
   spec: unknown;
+  /** Set by `@ConsumeBatch`: the method takes `(messages, ctx: BatchContext)`. */
+  batch?: true;
 }
 
 export interface HookRecord {

@@ -36,17 +36,45 @@ const topicSpec = z
   })
   .transform((v) => (v instanceof RegExp ? v.source : v));
 
-export const consumeOptionsSchema = z
+const consumeFields = {
+  topic: topicSpec.optional(),
+  topics: z.array(topicSpec).min(1).optional(),
+  ordering: orderingSchema.optional(),
+  decoder: z.union([z.enum(['json', 'string', 'buffer']), functionSchema('a decoder function')]).optional(),
+  schema: z
+    .custom<SchemaLike>((v) => typeof (v as SchemaLike)?.safeParse === 'function', 'expected a zod schema')
+    .optional(),
+};
+const oneTopicSpec = (o: { topic?: unknown; topics?: unknown }) => (o.topic === undefined) !== (o.topics === undefined);
+const ONE_TOPIC_SPEC = 'give exactly one of topic or topics';
+
+export const consumeOptionsSchema = z.strictObject(consumeFields).refine(oneTopicSpec, ONE_TOPIC_SPEC);
+
+/** `@ConsumeBatch` options: those of `@Consume` plus how a batch is formed. */
+export interface ConsumeBatchOptions extends ConsumeOptions {
+  /** Most messages in one batch. Default 100. */
+  maxSize?: number;
+  /**
+   * How long a batch that has fewer than `maxSize` messages waits for more, from when its first
+   * message arrived. Default 0: a batch is what has arrived when its lane is free (under load the
+   * messages that queued while the previous batch ran). The wait holds no concurrency slot.
+   */
+  maxWaitMs?: number;
+}
+
+export const batchDefaults = { maxSize: 100, maxWaitMs: 0 };
+
+export const consumeBatchOptionsSchema = z
   .strictObject({
-    topic: topicSpec.optional(),
-    topics: z.array(topicSpec).min(1).optional(),
-    ordering: orderingSchema.optional(),
-    decoder: z.union([z.enum(['json', 'string', 'buffer']), functionSchema('a decoder function')]).optional(),
-    schema: z
-      .custom<SchemaLike>((v) => typeof (v as SchemaLike)?.safeParse === 'function', 'expected a zod schema')
-      .optional(),
+    ...consumeFields,
+    maxSize: z.number().int().positive().optional(),
+    maxWaitMs: z.number().int().nonnegative().optional(),
   })
-  .refine((o) => (o.topic === undefined) !== (o.topics === undefined), 'give exactly one of topic or topics');
+  .refine(oneTopicSpec, ONE_TOPIC_SPEC)
+  .refine((o) => o.ordering !== 'unordered', {
+    message: 'a batch holds messages of one partition or of one key: ordering must be partition or key',
+    path: ['ordering'],
+  });
 
 /** Normalizes `@Consume('t')`, `@Consume(['a','b'])` and `@Consume({ … })` to one shape. */
 export function normalizeConsumeSpec(spec: unknown): unknown {

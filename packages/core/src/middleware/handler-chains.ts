@@ -1,7 +1,9 @@
 import type { Resolver } from '../app/resolver.js';
+import { HandlerRegistrationError } from '../errors.js';
 import type { MessageContext } from '../message.js';
-import type { GroupDefinition } from '../model/definitions.js';
-import { compose, type MiddlewareFn, resolveMiddleware } from './middleware.js';
+import type { GroupDefinition, HandlerDefinition } from '../model/definitions.js';
+import { batchHandlerStep } from './batch-handler.js';
+import { compose, isBatchAware, type MiddlewareFn, resolveMiddleware } from './middleware.js';
 
 /**
  * Every handler's chain of a group, by handler name: app middleware (outermost), then the group's
@@ -19,10 +21,33 @@ export function composeHandlerChains(
   const chains = new Map<string, (ctx: MessageContext) => Promise<void>>();
   for (const handler of new Set(group.handlersByTopic.values())) {
     const own = resolveMiddleware(handler.middleware, resolver, `@UseMiddleware on ${handler.name}`);
-    chains.set(
-      handler.name,
-      compose([...appMiddleware, ...groupChain, ...own], (c) => handler.invoke(c.message, c)),
-    );
+    const middleware = [...appMiddleware, ...groupChain, ...own];
+    if (handler.batch) {
+      checkBatchAware(handler, [
+        ['app-wide middleware', appMiddleware],
+        [`@ConsumerGroup(${group.groupId}) middleware`, groupChain],
+        [`@UseMiddleware on ${handler.name}`, own],
+      ]);
+      chains.set(handler.name, compose(middleware, batchHandlerStep(handler.batch) as never));
+    } else
+      chains.set(
+        handler.name,
+        compose(middleware, (c) => handler.invoke(c.message, c)),
+      );
   }
   return chains;
+}
+
+/** A batch handler's middleware must all handle batches: one that reads `ctx.message` would misread a batch. */
+function checkBatchAware(handler: HandlerDefinition, lists: Array<[string, readonly MiddlewareFn[]]>): void {
+  for (const [where, list] of lists) {
+    list.forEach((fn, i) => {
+      if (isBatchAware(fn)) return;
+      throw new HandlerRegistrationError(
+        handler.name,
+        `is a @ConsumeBatch handler, but ${where}[${i}] (${fn.name || 'anonymous'}) does not handle batches: ` +
+          'wrap it with handlesBatches() once it reads ctx.messages for a batch (isBatch(ctx)), or move it to the handlers of single messages',
+      );
+    });
+  }
 }

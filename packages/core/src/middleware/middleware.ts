@@ -1,6 +1,6 @@
 import type { InjectionToken } from 'tsyringe';
 import type { Resolver } from '../app/resolver.js';
-import type { MessageContext } from '../message.js';
+import type { AnyContext, MessageContext } from '../message.js';
 
 export type Next = () => Promise<void>;
 
@@ -10,7 +10,25 @@ export type MiddlewareFn = (ctx: MessageContext, next: Next) => Promise<void>;
 /** A middleware class resolved from the app's resolver (the DI container) (so it can inject a Redis client, a producer…). */
 export interface MiddlewareClass {
   handle(ctx: MessageContext, next: Next): Promise<void>;
+  /** True when `handle` also takes a batch's context (`BatchContext`): see `handlesBatches`. */
+  readonly handlesBatches?: boolean;
 }
+
+/** A middleware that takes a single message's context and a batch's alike. */
+export type BatchAwareMiddlewareFn = MiddlewareFn & { readonly handlesBatches: true };
+
+/**
+ * Marks a middleware as one that handles batches too (`isBatch(ctx)` tells them apart). Only such
+ * middleware may wrap a `@ConsumeBatch` handler: one written for single messages would read
+ * `ctx.message` of a batch, so the app refuses it at bootstrap, naming it.
+ */
+export function handlesBatches(fn: (ctx: AnyContext, next: Next) => Promise<void>): BatchAwareMiddlewareFn {
+  return Object.assign(fn as MiddlewareFn, { handlesBatches: true as const });
+}
+
+/** Whether a (resolved) middleware handles batches. */
+export const isBatchAware = (fn: MiddlewareFn): boolean =>
+  (fn as Partial<BatchAwareMiddlewareFn>).handlesBatches === true;
 
 export type MiddlewareLike = MiddlewareFn | InjectionToken<MiddlewareClass>;
 
@@ -21,19 +39,18 @@ function isMiddlewareClass(m: unknown): m is new (...args: any[]) => MiddlewareC
 /** Turns functions and injectable classes into plain functions, resolving classes once, at bootstrap. */
 export function resolveMiddleware(list: readonly unknown[], resolver: Resolver, where: string): MiddlewareFn[] {
   return list.map((m, i) => {
-    if (isMiddlewareClass(m)) {
-      const instance = resolver.resolve(m);
-      return (ctx, next) => instance.handle(ctx, next);
-    }
+    if (isMiddlewareClass(m)) return ofInstance(resolver.resolve(m));
     if (typeof m === 'function') return m as MiddlewareFn;
-    if (m && typeof (m as MiddlewareClass).handle === 'function') {
-      const instance = m as MiddlewareClass;
-      return (ctx, next) => instance.handle(ctx, next);
-    }
+    if (m && typeof (m as MiddlewareClass).handle === 'function') return ofInstance(m as MiddlewareClass);
     throw new TypeError(
       `${where}[${i}] is not a middleware: expected (ctx, next) => Promise<void> or a class with handle()`,
     );
   });
+}
+
+function ofInstance(instance: MiddlewareClass): MiddlewareFn {
+  const fn: MiddlewareFn = (ctx, next) => instance.handle(ctx, next);
+  return instance.handlesBatches === true ? handlesBatches(fn as never) : fn;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { GroupOptions, Ordering } from '../config/schema.js';
 import type { Decoder, SchemaLike } from '../decode.js';
-import type { Message, MessageContext } from '../message.js';
+import type { BatchContext, Message, MessageContext } from '../message.js';
 
 export type HookKind = 'assigned' | 'revoked' | 'lost';
 
@@ -14,6 +14,14 @@ export interface HandlerDefinition {
   schema?: SchemaLike;
   invoke: (message: Message, ctx: MessageContext) => Promise<void>;
   middleware: unknown[];
+  /** Set for a `@ConsumeBatch` method: how its batches are formed, and the method itself. */
+  batch?: BatchSpec;
+}
+
+export interface BatchSpec {
+  maxSize: number;
+  maxWaitMs: number;
+  invoke: (messages: Message[], ctx: BatchContext) => Promise<void>;
 }
 
 /** One consumer group: its options, its handlers by topic and its partition hooks. */

@@ -81,7 +81,7 @@ class Context implements MessageContext {
 const coordinates = (m: PipelineMessage) => ({ topic: m.topic, partition: m.partition, offset: m.offset });
 
 /** Sleeps `ms`, or less when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
@@ -131,7 +131,7 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
       } catch (cause) {
         if (PauseRequest.is(cause)) {
           deps.events.emit('message.paused', { groupId: deps.groupId, ...coordinates(message), ms: cause.ms });
-          await sleep(cause.ms, owner.revokeSignal);
+          await sleepUnlessAborted(cause.ms, owner.revokeSignal);
           if (owner.leaving || owner.abortReason) return; // not done: the next owner runs it
           ctx.outcome = undefined;
           continue;
@@ -164,7 +164,7 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
           },
           `${ctx.handler} failed on ${message.topic}/${message.partition}@${message.offset} (attempt ${ctx.attempt}); its lane holds at this message and retries`,
         );
-        await sleep(backoff, owner.revokeSignal);
+        await sleepUnlessAborted(backoff, owner.revokeSignal);
         if (owner.leaving) return;
         ctx.attempt += 1;
         ctx.outcome = undefined;

@@ -1,6 +1,6 @@
 import { from, Observable, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
 
-export interface LaneMapOptions<T> {
+export interface LaneMapOptions<T, R = unknown> {
   /** Most projections running at once across all lanes. */
   concurrency: number;
   /** Checked when a value reaches the front of its lane: stale values are discarded unstarted. */
@@ -13,6 +13,14 @@ export interface LaneMapOptions<T> {
   inspect?: (view: () => LaneView<T>) => void;
   /** Called for one value in 8 with its lane (a sampled arrival rate per lane, for the hottest keys). */
   sample?: (lane: string, value: T) => void;
+  /**
+   * Whether the value at the front of a lane starts a batch: then up to `maxSize` of the lane's
+   * queued values run as one `projectBatch`. While fewer are queued, the lane waits `waitMs` for
+   * more (holding no concurrency slot). Unset, or undefined for a value: it runs alone.
+   */
+  batchOf?: (head: T) => { maxSize: number; waitMs: number } | undefined;
+  /** Projects a batch (see `batchOf`); required with `batchOf`. */
+  projectBatch?: (values: T[]) => Promise<R>;
 }
 
 /** The lanes at one moment: each lane's running value (if any) and its queued values. */
@@ -42,7 +50,7 @@ const FREE = Symbol('free');
 export function laneMap<T, R>(
   laneOf: (value: T) => string | null,
   project: (value: T) => ObservableInput<R>,
-  options: LaneMapOptions<T>,
+  options: LaneMapOptions<T, R>,
 ): OperatorFunction<T, R> {
   return (source) =>
     new Observable<R>((subscriber) => {
@@ -56,6 +64,8 @@ export function laneMap<T, R>(
       let starting = false; // startNext is running: a nested call (a synchronous completion) leaves it to the loop
       const active = new Set<Subscription>(); // running observable projections, torn down on unsubscribe
       let isSourceComplete = false;
+      const filling = new Map<string, ReturnType<typeof setTimeout>>(); // lanes waiting for their batch to fill
+      const waited = new Set<string>(); // lanes whose wait to fill is over: their batch runs as it is
 
       /** Discards the stale values at the front of a queue (the value behind them runs next). */
       const discardStaleHead = (queue: T[]) => {
@@ -84,6 +94,36 @@ export function laneMap<T, R>(
       const dropLane = (lane: string) => {
         lanes.delete(lane);
         ready.delete(lane);
+        stopFilling(lane);
+      };
+
+      const stopFilling = (lane: string) => {
+        waited.delete(lane);
+        const timer = filling.get(lane);
+        if (timer === undefined) return;
+        clearTimeout(timer);
+        filling.delete(lane);
+      };
+
+      /** The lane's batch is short: it runs when it fills (an arrival) or after `waitMs`. */
+      const waitToFill = (lane: string, waitMs: number) => {
+        if (filling.has(lane)) return;
+        filling.set(
+          lane,
+          setTimeout(() => {
+            filling.delete(lane);
+            waited.add(lane);
+            if (lanes.has(lane) && !running.has(lane)) ready.add(lane);
+            startNext();
+          }, waitMs),
+        );
+      };
+
+      /** Takes the lane's batch off the front of its queue: up to `maxSize`, up to the first stale value. */
+      const takeBatch = (queue: T[], maxSize: number): T[] => {
+        let n = 0;
+        while (n < queue.length && n < maxSize && !options.isStale?.(queue[n] as T)) n += 1;
+        return queue.splice(0, n);
       };
 
       const checkComplete = () => {
@@ -112,6 +152,21 @@ export function laneMap<T, R>(
             if (!queue || running.has(lane)) continue;
             discardStale(lane, queue);
             if (queue.length === 0) continue;
+            const batch = options.batchOf?.(queue[0] as T);
+            if (batch) {
+              if (queue.length < batch.maxSize && batch.waitMs >= 1 && !isSourceComplete && !waited.has(lane)) {
+                waitToFill(lane, batch.waitMs);
+                continue;
+              }
+              stopFilling(lane);
+              const values = takeBatch(queue, batch.maxSize);
+              running.set(lane, values[0] as T);
+              launchPromise(
+                () => (options.projectBatch as (values: T[]) => Promise<R>)(values),
+                () => laneDone(lane),
+              );
+              continue;
+            }
             const value = queue.shift() as T;
             running.set(lane, value);
             launch(value, () => laneDone(lane));
@@ -148,14 +203,7 @@ export function laneMap<T, R>(
         // A promise (the usual projection) is awaited directly: wrapping each value in an
         // Observable and a subscription cost more than the lane bookkeeping itself.
         if (input instanceof Promise) {
-          input.then(
-            (result) => {
-              if (subscriber.closed) return;
-              subscriber.next(result);
-              done();
-            },
-            (err) => subscriber.error(err),
-          );
+          settle(input, done);
           return;
         }
         let finished = false;
@@ -170,6 +218,28 @@ export function laneMap<T, R>(
           },
         });
         if (!finished) active.add(subscription);
+      };
+
+      const settle = (input: Promise<R>, done: () => void) => {
+        input.then(
+          (result) => {
+            if (subscriber.closed) return;
+            subscriber.next(result);
+            done();
+          },
+          (err) => subscriber.error(err),
+        );
+      };
+
+      const launchPromise = (run: () => Promise<R>, done: () => void) => {
+        let input: Promise<R>;
+        try {
+          input = run();
+        } catch (err) {
+          subscriber.error(err);
+          return;
+        }
+        settle(input, done);
       };
 
       // A purge drops every stale queued value, wherever it sits in its lane (on revoke the stale
@@ -209,11 +279,16 @@ export function laneMap<T, R>(
         error: (err) => subscriber.error(err),
         complete: () => {
           isSourceComplete = true;
+          // Lanes waiting for their batch to fill run now: nothing more will arrive.
+          for (const lane of filling.keys()) ready.add(lane);
+          for (const lane of [...filling.keys()]) stopFilling(lane);
+          startNext();
           checkComplete();
         },
       });
 
       return () => {
+        for (const lane of [...filling.keys()]) stopFilling(lane);
         sourceSubscription.unsubscribe();
         purgeSubscription?.unsubscribe();
         for (const subscription of active) subscription.unsubscribe();

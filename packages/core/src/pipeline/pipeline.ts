@@ -4,12 +4,14 @@ import type { Message as RawMessage } from '@confluentinc/kafka-javascript';
 import type { Logger } from 'pino';
 import { mergeMap, Subject, type Subscription } from 'rxjs';
 import type { ResolvedGroupOptions } from '../config/group-options.js';
+import type { Ordering } from '../config/schema.js';
 import type { TributaryEvents } from '../events.js';
 import type { MessageContext } from '../message.js';
 import type { TopicPartition } from '../model/topic-partition.js';
 import type { Assignment } from '../partitions/assignment.js';
 import { admit, type HandlerLookup } from './admission.js';
 import { planBackpressure } from './backpressure.js';
+import { executeBatch } from './batch-executor.js';
 import { type ExecutorDeps, execute } from './executor.js';
 import { HotLanes, type KeyLaneStats, keyLaneStats } from './key-lanes.js';
 import { type LaneView, laneMap } from './lane-map.js';
@@ -32,6 +34,12 @@ const BLOCKED_POLL_INTERVAL_MS = 100;
 const FULL_GRACE_MS = 100;
 /** `applyBackpressure`'s answer while the grace runs: wait for room, do not poll. */
 const WAIT_FOR_ROOM = -1;
+
+/** A message's ordering: its handler's, else the group's; a batch is of one partition or one key, never unordered. */
+function orderingOf(m: PipelineMessage, groupOrdering: Ordering): Ordering {
+  const ordering = m.handler.ordering ?? groupOrdering;
+  return ordering === 'unordered' && m.handler.batch ? 'partition' : ordering;
+}
 
 /** What the pipeline needs from the consumer. */
 export interface FetchPort {
@@ -108,9 +116,11 @@ export class Pipeline {
         .pipe(
           mergeMap((batch) => this.admitBatch(batch)),
           laneMap(
-            (m: PipelineMessage) => laneOf(m, m.handler.ordering ?? options.ordering),
+            (m: PipelineMessage) => laneOf(m, orderingOf(m, options.ordering)),
             (m) => execute(m, this.executorDeps),
             {
+              batchOf: (m) => this.batchOf(m),
+              projectBatch: (ms) => executeBatch(ms, this.executorDeps),
               concurrency: options.concurrency,
               isStale: (m) => m.owner.isDiscardable(m.offset),
               onDiscard: (m) => this.leaveMemory(m),
@@ -124,6 +134,18 @@ export class Pipeline {
         )
         .subscribe({ error: reject, complete: () => resolve() });
     });
+  }
+
+  /**
+   * A batch handler's message at the front of its lane: the batch's size and how much longer it may
+   * wait to fill (from its first message's admission; not while the partition leaves or the group stops).
+   */
+  private batchOf(m: PipelineMessage): { maxSize: number; waitMs: number } | undefined {
+    const batch = m.handler.batch;
+    if (!batch) return undefined;
+    const hurry = batch.maxWaitMs === 0 || m.owner.leaving || this.deps.isStopping();
+    const waited = Date.now() - m.admittedAt;
+    return { maxSize: batch.maxSize, waitMs: hurry ? 0 : Math.min(batch.maxWaitMs, batch.maxWaitMs - waited) };
   }
 
   /**

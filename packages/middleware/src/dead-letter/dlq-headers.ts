@@ -30,7 +30,7 @@ function rootCause(error: unknown): unknown {
  * characters (headers travel with every fetch of the message).
  */
 export function dlqHeaders(
-  ctx: MessageContext,
+  ctx: Pick<MessageContext, 'groupId' | 'handler' | 'attempt' | 'message'>,
   error: unknown,
   maxStackLength = 2000,
 ): Record<string, string | Buffer> {
