@@ -1,4 +1,10 @@
-import { HandlerHarness, type HarnessResult, type MiddlewareLike, TributaryConfigError } from '@tributary/core';
+import {
+  HandlerHarness,
+  type HarnessMessage,
+  type HarnessResult,
+  type MiddlewareLike,
+  TributaryConfigError,
+} from '@tributary/core';
 import type { Level } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
 import { CapturingProducer, type ProducedRecord } from './capturing-producer.js';
@@ -39,7 +45,9 @@ export interface HandlerTestResult {
 }
 
 /**
- * Runs one `@ConsumerGroup` class on `messages`, one at a time in the order given, without a broker:
+ * Runs one `@ConsumerGroup` class on `messages`, one at a time in the order given, without a broker
+ * (a `@ConsumeBatch` handler's messages run as batches: consecutive messages of one partition, up
+ * to its `maxSize`, each batch once):
  * each goes through the same chain as in a running app (app → group → `@UseMiddleware` middleware →
  * the method, decoded and validated by the handler's decoder and schema). Returns each message's
  * outcome — `done`, `dead-lettered`, `skipped`, or `failed` when an error escaped every middleware
@@ -57,13 +65,27 @@ export async function testHandler(
   const harness = HandlerHarness.create({ handler, middleware, container: options.container, logger });
   const nextOffset = new Map<string, number>();
   const runs: MessageRun[] = [];
+  /** A batch handler's messages waiting to run as one batch (consecutive, one partition). */
+  let pending: Array<{ message: HarnessMessage }> = [];
+  const flushBatch = async () => {
+    if (pending.length === 0) return;
+    const batch = pending.map((p) => p.message);
+    pending = [];
+    const [linesBefore, recordsBefore] = [lines.length, producer.records.length];
+    const results = await harness.runBatch(batch);
+    results.forEach((result, i) => runs.push(runOf(result, batch[i] as HarnessMessage, [], [])));
+    // The batch's DLQ writes and log lines belong to all of its messages.
+    for (const run of runs.slice(-results.length)) {
+      run.deadLetters = producer.records.slice(recordsBefore);
+      run.logs = lines.slice(linesBefore);
+    }
+  };
   for (const [i, input] of messages.entries()) {
     const topic = input.topic ?? onlyTopic(harness, i);
     const partition = input.partition ?? 0;
     const offset = nextOffset.get(`${topic}/${partition}`) ?? 0;
     nextOffset.set(`${topic}/${partition}`, offset + 1);
-    const [linesBefore, recordsBefore] = [lines.length, producer.records.length];
-    const result = await harness.run({
+    const message: HarnessMessage = {
       topic,
       partition,
       offset,
@@ -71,18 +93,29 @@ export async function testHandler(
       value: encodeValue(input.value),
       headers: encodeHeaders(input.headers),
       timestamp: Date.now(),
-    });
-    runs.push({
-      ...result,
-      topic,
-      partition,
-      offset,
-      key: encodeKey(input.key)?.toString('utf8') ?? null,
-      deadLetters: producer.records.slice(recordsBefore),
-      logs: lines.slice(linesBefore),
-    });
+    };
+    const maxSize = harness.batchSizeOf(topic);
+    const head = pending[0]?.message;
+    if (
+      head &&
+      (maxSize === undefined || head.topic !== topic || head.partition !== partition || pending.length >= maxSize)
+    )
+      await flushBatch();
+    if (maxSize !== undefined) {
+      pending.push({ message });
+      continue;
+    }
+    const [linesBefore, recordsBefore] = [lines.length, producer.records.length];
+    const result = await harness.run(message);
+    runs.push(runOf(result, message, producer.records.slice(recordsBefore), lines.slice(linesBefore)));
   }
+  await flushBatch();
   return { messages: runs, outcomes: runs.map((r) => r.outcome), deadLetters: [...producer.records], logs: lines };
+}
+
+function runOf(result: HarnessResult, m: HarnessMessage, deadLetters: ProducedRecord[], logs: LogLine[]): MessageRun {
+  const { topic, partition, offset } = m;
+  return { ...result, topic, partition, offset, key: m.key?.toString('utf8') ?? null, deadLetters, logs };
 }
 
 function onlyTopic(harness: HandlerHarness, index: number): string {

@@ -2,11 +2,12 @@ import type { Logger } from 'pino';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import { decodeValue } from '../decode.js';
 import { PauseRequest, TributaryConfigError } from '../errors.js';
-import type { Headers, Message, MessageContext, MessageOutcome } from '../message.js';
+import type { BatchContext, Headers, Message, MessageContext, MessageOutcome } from '../message.js';
 import { composeHandlerChains } from '../middleware/handler-chains.js';
 import { type MiddlewareFn, type MiddlewareLike, resolveMiddleware } from '../middleware/middleware.js';
 import type { GroupDefinition, HandlerDefinition } from '../model/definitions.js';
 import { HandlerRouter } from '../model/handler-routing.js';
+import { BatchRunContext } from '../pipeline/batch-context.js';
 import { type Resolver, tsyringeResolver } from './resolver.js';
 import { scanHandlers } from './scan.js';
 
@@ -88,15 +89,69 @@ export class HandlerHarness {
     return [...this.group.handlersByTopic.keys()];
   }
 
-  /** Runs one message through its handler's chain until it settles. */
-  async run(message: HarnessMessage, signal: AbortSignal = new AbortController().signal): Promise<HarnessResult> {
-    const handler = this.router.get(message.topic);
+  /** The largest batch of the topic's handler, or undefined when it is not a `@ConsumeBatch` handler. */
+  batchSizeOf(topic: string): number | undefined {
+    return this.handlerOf(topic).batch?.maxSize;
+  }
+
+  private handlerOf(topic: string): HandlerDefinition {
+    const handler = this.router.get(topic);
     if (!handler) {
       throw new TributaryConfigError(
         'topic',
-        `${message.topic} has no @Consume handler in group "${this.groupId}" (topics: ${this.topics.join(', ')})`,
+        `${topic} has no @Consume handler in group "${this.groupId}" (topics: ${this.topics.join(', ')})`,
       );
     }
+    return handler;
+  }
+
+  /**
+   * Runs messages of one partition as one batch through a `@ConsumeBatch` handler's chain, once:
+   * each message's outcome (`failed`/`paused` for those the chain left unsettled).
+   */
+  async runBatch(
+    messages: HarnessMessage[],
+    signal: AbortSignal = new AbortController().signal,
+  ): Promise<HarnessResult[]> {
+    const first = messages[0];
+    if (!first) throw new TributaryConfigError('messages', 'a batch needs at least one message');
+    const handler = this.handlerOf(first.topic);
+    if (!handler.batch) throw new TributaryConfigError('topic', `${handler.name} is not a @ConsumeBatch handler`);
+    if (messages.some((m) => m.topic !== first.topic || m.partition !== first.partition))
+      throw new TributaryConfigError('messages', 'a batch holds messages of one topic partition');
+    const decoded = messages.map((m) => new DecodingMessage(m, handler));
+    const outcomes = new Map<Message, MessageOutcome>();
+    const ctx = new BatchRunContext(
+      this.groupId,
+      handler.name,
+      decoded,
+      this.logger.child({ group: this.groupId }),
+      (m, outcome) => outcomes.set(m, outcome),
+      () => ({ signal, release() {} }),
+    );
+    let unsettled: Omit<HarnessResult, 'handler' | 'attempts'> = { outcome: 'failed' };
+    try {
+      await (this.chains.get(handler.name) as unknown as (ctx: BatchContext) => Promise<void>)(ctx);
+      ctx.settleSucceeded();
+      ctx.settle(ctx.unsettled, ctx.outcome ?? 'done');
+    } catch (error) {
+      ctx.settleSucceeded();
+      unsettled = PauseRequest.is(error) ? { outcome: 'paused', pauseMs: error.ms } : { outcome: 'failed', error };
+    }
+    return decoded.map((m) => {
+      const outcome = outcomes.get(m);
+      return { handler: handler.name, attempts: ctx.attempt, ...(outcome ? { outcome } : unsettled) };
+    });
+  }
+
+  /** Runs one message through its handler's chain until it settles. */
+  async run(message: HarnessMessage, signal: AbortSignal = new AbortController().signal): Promise<HarnessResult> {
+    const handler = this.handlerOf(message.topic);
+    if (handler.batch)
+      throw new TributaryConfigError(
+        'topic',
+        `${handler.name} is a @ConsumeBatch handler: run its messages with runBatch()`,
+      );
     const ctx = new HarnessContext(
       this.groupId,
       handler.name,

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import { PauseRequest } from '../errors.js';
 import type { BatchContext, Message, MessageOutcome } from '../message.js';
-import type { PipelineMessage } from './message-envelope.js';
 
 /**
  * `ctx` of a batch as the batch executor builds it. It owns which of the batch's messages are
@@ -12,12 +11,12 @@ import type { PipelineMessage } from './message-envelope.js';
  * message the handler ran successfully inside a chain that then threw is `succeeded`: settled by
  * the executor once the chain settles, never run again.
  */
-export class BatchRunContext implements BatchContext {
+export class BatchRunContext<M extends Message = Message> implements BatchContext {
   readonly batch = true as const;
   attempt = 1;
   outcome?: MessageOutcome;
   messages: readonly Message[];
-  private readonly open: Set<PipelineMessage>;
+  private readonly open: Set<M>;
   private readonly succeeded = new Set<Message>();
   private stateMap?: Map<string | symbol, unknown>;
   private childLogger?: Logger;
@@ -25,20 +24,19 @@ export class BatchRunContext implements BatchContext {
 
   constructor(
     readonly groupId: string,
-    private readonly all: readonly PipelineMessage[],
+    readonly handler: string,
+    private readonly all: readonly M[],
     private readonly parentLogger: Logger,
-    private readonly onSettle: (message: PipelineMessage, outcome: MessageOutcome) => void,
+    private readonly onSettle: (message: M, outcome: MessageOutcome) => void,
+    /** The handlers' abort signal, created on first read (see `MessageContext.signal`). */
+    private readonly createSignal: () => { signal: AbortSignal; release(): void },
   ) {
     this.open = new Set(all);
     this.messages = all;
   }
 
-  get handler(): string {
-    return (this.all[0] as PipelineMessage).handler.name;
-  }
-
   /** Not settled and not run successfully yet, in offset order. */
-  get unsettled(): PipelineMessage[] {
+  get unsettled(): M[] {
     return this.all.filter((m) => this.open.has(m) && !this.succeeded.has(m));
   }
 
@@ -56,7 +54,7 @@ export class BatchRunContext implements BatchContext {
 
   settle(messages: readonly Message[], outcome: MessageOutcome): void {
     for (const message of messages) {
-      const m = message as PipelineMessage;
+      const m = message as M;
       if (!this.open.delete(m)) continue; // not of this batch, or settled already
       this.succeeded.delete(m);
       this.onSettle(m, outcome);
@@ -65,7 +63,7 @@ export class BatchRunContext implements BatchContext {
 
   /** The handler returned for these: they are settled when the chain settles (see the invariant). */
   markSucceeded(messages: readonly Message[]): void {
-    for (const m of messages) if (this.open.has(m as PipelineMessage)) this.succeeded.add(m);
+    for (const m of messages) if (this.open.has(m as M)) this.succeeded.add(m);
   }
 
   /** Settles what the handler ran successfully (the chain has settled). */
@@ -78,7 +76,7 @@ export class BatchRunContext implements BatchContext {
   }
 
   get signal(): AbortSignal {
-    this.handlerSignal ??= (this.all[0] as PipelineMessage).owner.handlerSignal();
+    this.handlerSignal ??= this.createSignal();
     return this.handlerSignal.signal;
   }
 
@@ -92,13 +90,13 @@ export class BatchRunContext implements BatchContext {
   }
 
   get logger(): Logger {
-    const first = this.all[0] as PipelineMessage;
+    const first = this.all[0] as M;
     this.childLogger ??= this.parentLogger.child({
-      handler: first.handler.name,
+      handler: this.handler,
       topic: first.topic,
       partition: first.partition,
       firstOffset: first.offset,
-      lastOffset: (this.all[this.all.length - 1] as PipelineMessage).offset,
+      lastOffset: (this.all[this.all.length - 1] as M).offset,
       batchSize: this.all.length,
       attempt: this.attempt,
     });

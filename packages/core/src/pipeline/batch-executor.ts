@@ -36,8 +36,11 @@ export async function executeBatch(messages: PipelineMessage[], deps: ExecutorDe
         attempts: ctx.attempt,
       });
   };
-  const ctx = new BatchRunContext(deps.groupId, messages, deps.logger, settleOne);
-  const chain = deps.chainOf(messages[0] as PipelineMessage) as unknown as (ctx: BatchContext) => Promise<void>;
+  const first = messages[0] as PipelineMessage;
+  const ctx = new BatchRunContext(deps.groupId, first.handler.name, messages, deps.logger, settleOne, () =>
+    owner.handlerSignal(),
+  );
+  const chain = deps.chainOf(first) as unknown as (ctx: BatchContext) => Promise<void>;
   try {
     for (;;) {
       ctx.messages = ctx.unsettled;
@@ -79,7 +82,7 @@ export async function executeBatch(messages: PipelineMessage[], deps: ExecutorDe
 }
 
 /** Reports a failed run of the batch and waits its backoff; false when the lane gives up instead. */
-async function failed(ctx: BatchRunContext, cause: unknown, deps: ExecutorDeps): Promise<boolean> {
+async function failed(ctx: BatchRunContext<PipelineMessage>, cause: unknown, deps: ExecutorDeps): Promise<boolean> {
   const unsettled = ctx.unsettled;
   const first = unsettled[0] as PipelineMessage;
   const { owner } = first;
