@@ -55,6 +55,8 @@ export function retry(options: RetryOptions = {}): BatchAwareMiddlewareFn {
 export async function retryAttempts(ctx: AnyContext, next: Next, options: RetryOptions): Promise<void> {
   const { maxAttempts = 3, retryable = defaultRetryable } = options;
   const first = ctx.attempt;
+  // A batch's messages as given (retry's split narrows them to one): each attempt runs those still unsettled.
+  const given = isBatch(ctx) ? ctx.messages : undefined;
   for (;;) {
     try {
       await next();
@@ -76,7 +78,10 @@ export async function retryAttempts(ctx: AnyContext, next: Next, options: RetryO
       ctx.state.set(RETRY_BACKOFF_MS, retryBackoffMs(ctx) + (performance.now() - sleptFrom));
       ctx.attempt += 1;
       ctx.outcome = undefined;
-      if (isBatch(ctx)) ctx.messages = ctx.unsettled;
+      if (isBatch(ctx) && given) {
+        const open = new Set(ctx.unsettled);
+        ctx.messages = given.filter((m) => open.has(m));
+      }
     }
   }
 }
