@@ -17,8 +17,14 @@ export const serviceEnvSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   HTTP_PORT: int(9464),
   HTTP_HOST: z.string().default('127.0.0.1'),
-  /** Enables POST /control/pause|resume on the health server (the dashboard's --allow-actions token). */
-  CONTROL_TOKEN: z.string().min(16, 'CONTROL_TOKEN must be at least 16 characters').optional(),
+  /**
+   * Enables POST /control/pause|resume on the health server (the dashboard's --allow-actions token).
+   * Empty counts as unset (compose's `${CONTROL_TOKEN:-}` passes an empty string).
+   */
+  CONTROL_TOKEN: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(16, 'CONTROL_TOKEN must be at least 16 characters').optional(),
+  ),
   CONCURRENCY: int(64),
   MAX_IN_FLIGHT: int(1000),
   SESSION_TIMEOUT_MS: int(45_000),

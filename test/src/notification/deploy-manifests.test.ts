@@ -46,3 +46,16 @@ test('docker compose runs Kafka, Redis and the service with Redis idempotency', 
   assert.equal(service.build.dockerfile, 'deploy/Dockerfile');
   assert.match(readFileSync(join(deploy, 'Dockerfile'), 'utf8'), /CKJS_LINKING=dynamic npm ci/);
 });
+
+test('the control token comes from a secret (k8s) or the environment (compose); empty means no control endpoint', async () => {
+  const pod = kind('StatefulSet').spec.template.spec;
+  const token = pod.containers[0].env.find((e: { name: string }) => e.name === 'CONTROL_TOKEN');
+  assert.equal(token?.valueFrom?.secretKeyRef?.optional, true, 'optional: the pod starts without the secret');
+  const compose = parse(readFileSync(join(deploy, 'docker-compose.yml'), 'utf8'));
+  assert.equal(compose.services['notification-service-1'].environment.CONTROL_TOKEN, '${CONTROL_TOKEN:-}');
+  const { loadServiceConfig } = await import('@tributary/notification-service');
+  const base = { KAFKA_BROKERS: 'kafka:9092' };
+  assert.equal(loadServiceConfig({ ...base, CONTROL_TOKEN: '' }).http.controlToken, undefined);
+  assert.equal(loadServiceConfig({ ...base, CONTROL_TOKEN: 'x'.repeat(16) }).http.controlToken, 'x'.repeat(16));
+  assert.throws(() => loadServiceConfig({ ...base, CONTROL_TOKEN: 'short' }), /CONTROL_TOKEN/);
+});

@@ -126,31 +126,36 @@ test('with the budget full past its grace, polls do not wait for messages, and f
     { maxInFlight: 2 },
   );
   const done = p.run();
-  await new Promise((resolve) => setTimeout(resolve, 450));
-  const blocked = calls.slice(1);
-  assert.ok(blocked.length >= 2, `kept polling while full (${blocked.length} polls)`);
-  assert.ok(
-    blocked[0] && blocked[0].at - (calls[0]?.at ?? 0) >= 90,
-    'no poll during the grace (the room may come back)',
-  );
-  assert.ok(
-    blocked.every((c) => c.waitMs === 0),
-    'a poll with nothing to fetch does not wait for messages',
-  );
-  assert.ok(blocked.length <= 6, `not a busy loop: ${blocked.length} polls in 450 ms`);
-  batches = [[raw(2)]];
-  const releasedAt = performance.now();
-  release();
-  const deadline = performance.now() + 2_000;
-  while (handled.length < 3 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
-  const resumed = calls.find((c) => c.at > releasedAt && c.waitMs === undefined);
-  assert.ok(resumed, 'a normal poll followed the release');
-  assert.ok(
-    resumed.at - releasedAt < 80,
-    `fetching resumed ${Math.round(resumed.at - releasedAt)} ms after room freed`,
-  );
-  stop();
-  await done;
+  // A failing assertion must still end the pipeline (and release the gate), or the file hangs instead of failing.
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    const blocked = calls.slice(1);
+    assert.ok(blocked.length >= 2, `kept polling while full (${blocked.length} polls)`);
+    assert.ok(
+      blocked[0] && blocked[0].at - (calls[0]?.at ?? 0) >= 90,
+      'no poll during the grace (the room may come back)',
+    );
+    assert.ok(
+      blocked.every((c) => c.waitMs === 0),
+      'a poll with nothing to fetch does not wait for messages',
+    );
+    assert.ok(blocked.length <= 6, `not a busy loop: ${blocked.length} polls in 450 ms`);
+    batches = [[raw(2)]];
+    const releasedAt = performance.now();
+    release();
+    const deadline = performance.now() + 2_000;
+    while (handled.length < 3 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
+    const resumed = calls.find((c) => c.at > releasedAt && c.waitMs === undefined);
+    assert.ok(resumed, 'a normal poll followed the release');
+    assert.ok(
+      resumed.at - releasedAt < 80,
+      `fetching resumed ${Math.round(resumed.at - releasedAt)} ms after room freed`,
+    );
+  } finally {
+    release();
+    stop();
+    await done;
+  }
   assert.deepEqual(handled, [0, 1, 2]);
 });
 
