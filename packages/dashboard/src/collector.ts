@@ -111,6 +111,7 @@ export class DashboardCollector {
         before.kind === 'unknown-group' ? 'the group is there now' : 'the brokers answer again',
       );
     const owners = this.owners.resolve(polls, instances, description);
+    const held = new Set(polls.flatMap((p) => (p.up ? p.held : [])));
     const partitions: PartitionView[] = read.lag.rows.map((r) => ({
       topic: r.topic,
       partition: r.partition,
@@ -118,6 +119,7 @@ export class DashboardCollector {
       logEndOffset: r.logEndOffset,
       lag: r.lag,
       ...(owners.get(`${r.topic}/${r.partition}`) ?? { owner: '-', ownerSource: 'none' as const }),
+      ...(held.has(`${r.topic}/${r.partition}`) ? { held: true as const } : {}),
     }));
     this.timeline.observe(base.at, partitions);
     this.window = [...this.window, { read, polls }].slice(-WINDOW);
@@ -183,6 +185,7 @@ export class DashboardCollector {
       metrics,
       group: description,
       waiting: partitions.filter((p) => p.ownerSource === 'stopped').map((p) => `${p.topic}/${p.partition}`),
+      held: partitions.filter((p) => p.held).map((p) => `${p.topic}/${p.partition}`),
       deadLetters:
         dlqTopics.length > 0
           ? { first: first.read.deadLetters.total, last: last.read.deadLetters.total, topics: dlqTopics }

@@ -9,9 +9,10 @@ const up = (instance: string, assigned: string[] = ['t/0']): InstancePoll => ({
   samples: [],
   instance,
   assigned,
+  held: [],
   ready: true,
 });
-const down: InstancePoll = { url, up: false, error: 'ECONNREFUSED', samples: [], assigned: [] };
+const down: InstancePoll = { url, up: false, error: 'ECONNREFUSED', samples: [], assigned: [], held: [] };
 
 test('an instance that stops answering is gone since its first unanswered poll, under its last name', () => {
   const tracker = new InstanceTracker(0);

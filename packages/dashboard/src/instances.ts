@@ -11,6 +11,8 @@ export interface InstancePoll {
   /** From /health/ready, when it answers JSON. */
   instance?: string;
   assigned: string[];
+  /** `topic/partition`s it holds by `app.pause()` (from /health/ready). */
+  held: string[];
   ready?: boolean;
   reason?: string;
 }
@@ -19,7 +21,7 @@ interface ReadyBody {
   instance?: string;
   ready?: boolean;
   reason?: string;
-  groups?: Array<{ group?: string; assigned?: string[] }>;
+  groups?: Array<{ group?: string; assigned?: string[]; held?: string[] }>;
 }
 
 const why = (err: unknown) => {
@@ -38,7 +40,8 @@ export async function pollInstance(url: string, group: string, timeoutMs = 800):
       (r) => r.json() as Promise<ReadyBody>,
     ),
   ]);
-  if (metrics.status === 'rejected') return { url, up: false, error: why(metrics.reason), samples: [], assigned: [] };
+  if (metrics.status === 'rejected')
+    return { url, up: false, error: why(metrics.reason), samples: [], assigned: [], held: [] };
   const ready = health.status === 'fulfilled' ? health.value : undefined;
   const groups = ready?.groups?.filter((g) => g.group === undefined || g.group === group) ?? [];
   return {
@@ -47,6 +50,7 @@ export async function pollInstance(url: string, group: string, timeoutMs = 800):
     samples: metrics.value,
     instance: ready?.instance,
     assigned: groups.flatMap((g) => g.assigned ?? []),
+    held: groups.flatMap((g) => g.held ?? []),
     ready: ready?.ready,
     reason: ready?.reason,
   };

@@ -110,7 +110,7 @@ ${options.actions ? ACTIONS_SCRIPT : ''}
       : 'The broker did not describe the group (DescribeGroups): member checks are skipped.';
   }
   const ownerCell = (p) => esc(p.owner) + (p.ownerSource === 'stopped' ? ' <span class="muted">(stopped; kept for its session)</span>'
-    : p.ownerSource === 'member' ? ' <span class="muted">(member, no metrics)</span>' : '');
+    : p.ownerSource === 'member' ? ' <span class="muted">(member, no metrics)</span>' : '') + (p.held ? ' <span class="kind" data-held="true">held by app.pause()</span>' : '');
   function render(s) {
     $('group').textContent = s.group;
     $('total-lag').textContent = fmt(s.totalLag);

@@ -14,6 +14,8 @@ export interface PartitionView {
    * partitions wait out its session); `member` — the coordinator only (no metrics URL for it).
    */
   ownerSource: 'instance' | 'stopped' | 'member' | 'none';
+  /** Its owner holds it paused by `app.pause()` (a dashboard action or the app's own code). */
+  held?: true;
 }
 
 export interface RebalanceEvent {

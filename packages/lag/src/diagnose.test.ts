@@ -163,6 +163,21 @@ test('partitions a stopped static member holds wait for it: not a hot partition'
   assert.match(waiting?.suggestion ?? '', /session\.timeout\.ms/);
 });
 
+test('a partition held by app.pause() grows on purpose: held, not a hot partition', () => {
+  const rows = (at: number, lag0: number) => {
+    const s = snapshot(at, 6);
+    const row = s.rows[0] as LagRow;
+    s.rows[0] = { ...row, logEndOffset: 100 + lag0, lag: lag0 };
+    return s;
+  };
+  const snapshots = [rows(0, 10), rows(1_000, 60), rows(2_000, 110)];
+  const findings = diagnose({ snapshots, held: ['t/0'] });
+  assert.equal(byId(findings, 'hot-partition'), undefined);
+  const held = byId(findings, 'held-partitions');
+  assert.equal(held?.title, '1 partition(s) held by app.pause() — their lag grows until resumed');
+  assert.deepEqual(held?.evidence, ['t/0']);
+});
+
 test('partitions held by app.pause() are not reported as backpressure', () => {
   const paused = (total: number, held: number) =>
     parsePrometheus(`tributary_paused_partitions{group="g"} ${total}\ntributary_partitions_held{group="g"} ${held}`);

@@ -46,6 +46,11 @@ export interface DiagnoseInput {
    * (a static member keeps its partitions for its session): their lag grows for that reason.
    */
   waiting?: string[];
+  /**
+   * `topic/partition`s their owner holds by `app.pause()` (its /health/ready says so): their lag
+   * grows on purpose, so they are reported as held, not as hot partitions.
+   */
+  held?: string[];
   /** The seed's "slow processing" threshold. */
   slowHandlerMs?: number;
   /** A key lane retrying this long while its partition's other keys flow is a "stuck key" (default 10 s). */
@@ -85,7 +90,8 @@ export function diagnose(input: DiagnoseInput): Finding[] {
   const isHeld = (g: (typeof growth)[number]) => held.has(`${g.row.topic}/${g.row.partition}`);
   const waiting = growth.filter((g) => isHeld(g) && (g.row.lag ?? 0) > 0);
   // The other rules look at the partitions someone is consuming.
-  const served = growth.filter((g) => !isHeld(g));
+  const appHeldPartitions = new Set(input.held ?? []);
+  const served = growth.filter((g) => !isHeld(g) && !appHeldPartitions.has(`${g.row.topic}/${g.row.partition}`));
   const growing = served.filter(isGrowing);
   const stable = served.filter((g) => !isGrowing(g));
   const slowMs = input.slowHandlerMs ?? 100;
@@ -155,7 +161,7 @@ export function diagnose(input: DiagnoseInput): Finding[] {
   const rebalances = rebalanceFinding(seconds, input.group, metrics);
   if (rebalances) findings.push(rebalances);
   // app.pause() holds count among the paused partitions: they are not backpressure.
-  const appHeld = sum(all, 'tributary_partitions_held');
+  const appHeld = Math.max(sum(all, 'tributary_partitions_held'), appHeldPartitions.size);
   const paused = sum(all, 'tributary_paused_partitions') - appHeld;
   if (paused > 0) {
     findings.push({
@@ -171,7 +177,7 @@ export function diagnose(input: DiagnoseInput): Finding[] {
       id: 'held-partitions',
       severity: 'info',
       title: `${appHeld} partition(s) held by app.pause() — their lag grows until resumed`,
-      evidence: [`tributary_partitions_held = ${appHeld}`],
+      evidence: appHeldPartitions.size > 0 ? [...appHeldPartitions].sort() : [`tributary_partitions_held = ${appHeld}`],
       suggestion:
         'Resume them (app.resume, or the dashboard with --allow-actions) when the reason to hold them is gone.',
     });

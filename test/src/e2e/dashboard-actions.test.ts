@@ -133,6 +133,10 @@ test('with --allow-actions and the token, the page pauses and resumes a partitio
     },
   );
   assert.equal(await page.textContent('#paused-list'), 'task-created/0');
+  // The instances' /health/ready says it is held: the row says so, and the findings call it held, not hot.
+  await page.waitForSelector('#partitions tr[data-partition="task-created/0"] [data-held="true"]', { timeout: 10_000 });
+  await page.waitForSelector('[data-finding="held-partitions"]', { timeout: 15_000 });
+  assert.equal(await page.locator('[data-finding="hot-partition"]').count(), 0, 'a held partition reported as hot');
   await screenshot(page, 'dashboard-actions-paused.png');
 
   // Resume: it catches up.

@@ -11,6 +11,7 @@ const stats = (over: Partial<GroupStats>): GroupStats =>
     assigned: [],
     inMemory: 0,
     paused: [],
+    held: [],
     ...over,
   }) as GroupStats;
 
@@ -30,4 +31,11 @@ test('ready only when running, joined and polling; each reason names its group',
     assessReadiness('running', [stats({ missingTopics: ['t'] })], new Set(['g']), 30_000, now).reason,
     'group g: waiting for missing topics t',
   );
+});
+
+test('lists the partitions app.pause() holds, as topic/partition', () => {
+  const held = [{ topic: 't', partition: 3 }];
+  const [group] = assessReadiness('running', [stats({ paused: held, held })], new Set(['g']), 30_000, 2_000).groups;
+  assert.deepEqual(group?.held, ['t/3']);
+  assert.equal(group?.paused, 1);
 });

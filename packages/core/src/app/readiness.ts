@@ -11,6 +11,8 @@ export interface GroupReadiness {
   assigned: string[];
   inMemory: number;
   paused: number;
+  /** `topic/partition`s held by `app.pause()` (their lag grows on purpose until resumed). */
+  held: string[];
 }
 
 /** What `/health/ready`, `@tributary/nestjs`'s health indicator and the dashboard read. */
@@ -42,6 +44,7 @@ export function assessReadiness(
       assigned: s.assigned.map((p) => `${p.topic}/${p.partition}`),
       inMemory: s.inMemory,
       paused: s.paused.length,
+      held: s.held.map((p) => `${p.topic}/${p.partition}`),
     }),
   );
   const reasons = [

@@ -17,11 +17,13 @@ export const ACTIONS_SCRIPT = /* html */ `<script>
   const fromHash = /token=([0-9a-f]+)/.exec(location.hash);
   if (fromHash) { sessionStorage.setItem('tributary-token', fromHash[1]); history.replaceState(null, '', location.pathname); }
   let paused = [];
-  const isPaused = (topic, partition) => paused.includes(topic) || paused.includes(topic + '/' + partition);
+  let held = new Set();
+  const isPaused = (topic, partition) => paused.includes(topic) || paused.includes(topic + '/' + partition) || held.has(topic + '/' + partition);
   const button = (action, attrs, label) => '<button data-action="' + action + '" ' + attrs + '>' + label + '</button>';
   window.onSnapshot.push((s) => {
     if (!$('action-token').value) $('action-token').value = sessionStorage.getItem('tributary-token') || '';
     paused = s.paused || [];
+    held = new Set(s.partitions.filter((p) => p.held).map((p) => p.topic + '/' + p.partition));
     $('paused-list').textContent = paused.length ? paused.join(', ') : 'none';
     const topics = [...new Set(s.partitions.map((p) => p.topic))];
     if ($('action-topic').dataset.topics !== topics.join()) {
