@@ -47,6 +47,7 @@ export interface MessageContext<T = unknown> {
 /**
  * How a message ended. Only a final outcome lets the offset move past it: `done` (handled),
  * `dead-lettered` (written to the DLQ and acknowledged), `skipped` (filtered on purpose, e.g. an
- * idempotency hit). A thrown error is not an outcome: the message is retried.
+ * idempotency hit), `retry-scheduled` (written to a retry topic and acknowledged: `retryTopics()`
+ * runs it again from there). A thrown error is not an outcome: the message is retried.
  */
-export type MessageOutcome = 'done' | 'dead-lettered' | 'skipped';
+export type MessageOutcome = 'done' | 'dead-lettered' | 'skipped' | 'retry-scheduled';
