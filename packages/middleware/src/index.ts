@@ -23,3 +23,12 @@ export {
   retryBackoffMs,
 } from './retry/retry.js';
 export { type TracingOptions, tracing } from './tracing.js';
+export { type RetryState, RetryHeader, parseRetryHeaders } from './retry-topics/retry-headers.js';
+export { type RetryTopicName, defaultRetryTopicName } from './retry-topics/retry-schedule.js';
+export {
+  DLQ_LAST_TOPIC_HEADER,
+  RetryTopicError,
+  type RetryTopicsMiddleware,
+  type RetryTopicsOptions,
+  retryTopics,
+} from './retry-topics/retry-topics.js';
