@@ -22,9 +22,8 @@ export {
   retry,
   retryBackoffMs,
 } from './retry/retry.js';
-export { type TracingOptions, tracing } from './tracing.js';
-export { type RetryState, RetryHeader, parseRetryHeaders } from './retry-topics/retry-headers.js';
-export { type RetryTopicName, defaultRetryTopicName } from './retry-topics/retry-schedule.js';
+export { parseRetryHeaders, RetryHeader, type RetryState } from './retry-topics/retry-headers.js';
+export { defaultRetryTopicName, type RetryTopicName } from './retry-topics/retry-schedule.js';
 export {
   DLQ_LAST_TOPIC_HEADER,
   RetryTopicError,
@@ -32,3 +31,4 @@ export {
   type RetryTopicsOptions,
   retryTopics,
 } from './retry-topics/retry-topics.js';
+export { type TracingOptions, tracing } from './tracing.js';

@@ -90,6 +90,7 @@ test('a declared topic that another handler consumes, or that its pattern matche
   assert.ok(pattern);
   assert.throws(
     () => withMiddlewareTopics(pattern, [], [declaring()]),
-    (err: unknown) => err instanceof HandlerRegistrationError && /Pattern\.onOrder and Pattern\.onAnyExtra/.test(err.message),
+    (err: unknown) =>
+      err instanceof HandlerRegistrationError && /Pattern\.onOrder and Pattern\.onAnyExtra/.test(err.message),
   );
 });

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildRetryHeaders, parseRetryHeaders, RetryHeader, type RetryState, withoutRetryHeaders } from './retry-headers.js';
+import {
+  buildRetryHeaders,
+  parseRetryHeaders,
+  RetryHeader,
+  type RetryState,
+  withoutRetryHeaders,
+} from './retry-headers.js';
 
 const state: RetryState = {
   attempt: 2,
@@ -40,7 +46,10 @@ test("a later stage replaces the earlier stage's headers instead of piling them 
 });
 
 test('the core HandlerError is unwrapped; a long error text is cut', () => {
-  const wrapped = Object.assign(new Error('X.on failed'), { name: 'HandlerError', cause: new TypeError('x'.repeat(900)) });
+  const wrapped = Object.assign(new Error('X.on failed'), {
+    name: 'HandlerError',
+    cause: new TypeError('x'.repeat(900)),
+  });
   const headers = buildRetryHeaders({}, state, wrapped);
   assert.equal(headers[RetryHeader.errorClass], 'TypeError');
   assert.equal(String(headers[RetryHeader.errorMessage]).length, 500);
@@ -50,7 +59,9 @@ test('the core HandlerError is unwrapped; a long error text is cut', () => {
 test('missing or malformed retry headers read as no retry state at all', () => {
   const good = asBuffers(buildRetryHeaders({}, state, new Error('e')));
   assert.equal(parseRetryHeaders({}), undefined);
-  for (const name of Object.values(RetryHeader).filter((n) => n !== RetryHeader.errorClass && n !== RetryHeader.errorMessage)) {
+  for (const name of Object.values(RetryHeader).filter(
+    (n) => n !== RetryHeader.errorClass && n !== RetryHeader.errorMessage,
+  )) {
     const { [name]: _, ...without } = good;
     assert.equal(parseRetryHeaders(without), undefined, `without ${name}`);
   }

@@ -47,7 +47,10 @@ test('the wait until due: the rest of the delay rounded up, 0 once due', () => {
 
 test('delays: a non-empty list of whole milliseconds; a bad one is named', () => {
   assert.deepEqual(validateDelays([0, 5]), [0, 5]);
-  assert.throws(() => validateDelays([]), (e: unknown) => e instanceof TributaryConfigError && e.key === 'retryTopics.delays');
+  assert.throws(
+    () => validateDelays([]),
+    (e: unknown) => e instanceof TributaryConfigError && e.key === 'retryTopics.delays',
+  );
   assert.throws(() => validateDelays(undefined), TributaryConfigError);
   assert.throws(
     () => validateDelays([1000, -1]),

@@ -15,12 +15,7 @@ export function retryTopicsOf(topic: string, delays: readonly number[], name: Re
  * stage, or 0 when it is none of them (the original topic itself, or a topic the headers do not
  * belong to, e.g. a DLQ replay carrying stale headers).
  */
-export function stageOf(
-  topic: string,
-  originalTopic: string,
-  delays: readonly number[],
-  name: RetryTopicName,
-): number {
+export function stageOf(topic: string, originalTopic: string, delays: readonly number[], name: RetryTopicName): number {
   for (let n = 1; n <= delays.length; n++) if (name(originalTopic, n) === topic) return n;
   return 0;
 }
@@ -61,7 +56,10 @@ export function waitUntilDue(dueAt: number, now: number): number {
 /** Checks `delays` once, at setup: a list of at least one whole number of milliseconds ≥ 0. */
 export function validateDelays(delays: unknown): number[] {
   if (!Array.isArray(delays) || delays.length === 0) {
-    throw new TributaryConfigError('retryTopics.delays', 'expected a non-empty array of delays in ms, e.g. [1000, 10000, 60000]');
+    throw new TributaryConfigError(
+      'retryTopics.delays',
+      'expected a non-empty array of delays in ms, e.g. [1000, 10000, 60000]',
+    );
   }
   delays.forEach((d, i) => {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0)

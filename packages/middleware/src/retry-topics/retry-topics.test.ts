@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MIDDLEWARE_TOPICS, type Message, PauseRequest } from '@tributary/core';
+import { type Message, MIDDLEWARE_TOPICS, PauseRequest } from '@tributary/core';
 import { DlqHeader } from '../dead-letter/dlq-headers.js';
 import type { ProducerRecord } from '../producer/tributary-producer.js';
 import { fakeContext } from '../testing/fake-context.js';
@@ -26,9 +26,11 @@ const received = (record: ProducerRecord, offset = 0): Partial<Message> => ({
   headers: buffers(record.headers),
   timestamp: Date.now(),
 });
-const failing = (error: Error = new Error('flaky')) => async () => {
-  throw error;
-};
+const failing =
+  (error: Error = new Error('flaky')) =>
+  async () => {
+    throw error;
+  };
 
 test('the retry topics of each handler topic are declared to the core, in partition ordering', () => {
   const mw = retryTopics({ delays: [1, 2], producer: new FakeProducer() });

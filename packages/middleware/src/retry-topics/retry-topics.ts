@@ -1,7 +1,7 @@
 import {
   LoggedPayload,
-  MIDDLEWARE_TOPICS,
   type MessageContext,
+  MIDDLEWARE_TOPICS,
   type MiddlewareFn,
   type MiddlewareTopics,
   PauseRequest,
@@ -109,7 +109,11 @@ export function retryTopics(options: RetryTopicsOptions): RetryTopicsMiddleware 
       const origin = state ?? originOf(ctx);
       if (step.kind === 'retry') {
         const topic = name(origin.originalTopic, step.stage);
-        const headers = buildRetryHeaders(ctx.message.headers, { ...origin, attempt: ctx.attempt, dueAt: step.dueAt }, error);
+        const headers = buildRetryHeaders(
+          ctx.message.headers,
+          { ...origin, attempt: ctx.attempt, dueAt: step.dueAt },
+          error,
+        );
         await write(options, ctx, { topic, key: ctx.message.rawKey, value: ctx.message.rawValue, headers }, error);
         ctx.outcome = 'retry-scheduled';
         ctx.logger.warn(
