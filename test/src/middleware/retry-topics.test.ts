@@ -244,3 +244,53 @@ test('a message that exhausts its delays lands in <topic>.dlq with its attempts,
   const dlqPartitions = await partitionCount(kafka.bootstrapServers, `${topic}.dlq`);
   assert.equal(await totalEnd(`${topic}.dlq`, dlqPartitions), 1, 'dead-lettered once');
 });
+
+test("retry partitions waiting for their heads do not take the group's handler slots from the source topic", async () => {
+  // More retry partitions than the default concurrency (16) hold a waiting head at once; a new
+  // message on the source topic must still be handled at once, not when the first head is due.
+  const topic = uniqueName('orders');
+  const group = uniqueName('billing');
+  const retryPartitions = 24;
+  await kafka.createTopic({ name: topic, partitions: 1 });
+  await kafka.createTopic({ name: `${topic}.retry.1`, partitions: retryPartitions });
+  const failing = 72;
+  await produceMessages(kafka.bootstrapServers, topic, failing, {
+    message: (i) => ({ key: `order-${i}`, value: JSON.stringify({ seq: i }) }),
+  });
+  const runs: Run[] = [];
+  const on = recordingHandler(runs, -1, () => false);
+  @ConsumerGroup(group)
+  class Billing {
+    @Consume(topic)
+    async charge(msg: Message<{ seq: number }>, ctx: MessageContext) {
+      if (msg.topic === topic && msg.value.seq < failing) throw new Error('first attempt fails');
+      await on(msg, ctx);
+    }
+  }
+  const producer = new TributaryProducer({ brokers: kafka.bootstrapServers });
+  // A delay no loaded machine outlasts before the check below: the heads are still waiting then.
+  const app = await startApp(Billing, producer, [120_000]);
+  const waiting = new Set<number>();
+  app.events.on('message.paused', (e) => {
+    if (e.topic === `${topic}.retry.1`) waiting.add(e.partition);
+  });
+  try {
+    await waitUntil(() => waiting.size > 16, {
+      message: () => `more than 16 retry partitions holding a waiting head (${waiting.size})`,
+    });
+    await produceMessages(kafka.bootstrapServers, topic, 1, {
+      message: () => ({ key: 'order-new', value: JSON.stringify({ seq: failing }) }),
+    });
+    await waitUntil(() => runs.some((r) => r.seq === failing), {
+      message: 'the new source message handled while the retry heads wait',
+    });
+  } finally {
+    await app.stop();
+    await producer.disconnect();
+  }
+  assert.deepEqual(
+    runs.map((r) => [r.topic, r.seq]),
+    [[topic, failing]],
+    'handled on the source topic, and no retry ran (none was due)',
+  );
+});

@@ -15,6 +15,17 @@ export interface LaneMapOptions<T> {
   sample?: (lane: string, value: T) => void;
 }
 
+/**
+ * Given to each projection with its value: lets a projection that only waits (a `ctx.pause`) give
+ * its concurrency slot to other lanes meanwhile, while its own lane stays held.
+ */
+export interface LaneSlot {
+  /** Frees the slot for other lanes; the lane stays held (nothing behind this value starts). Idempotent. */
+  release(): void;
+  /** Resolves once the slot is taken again — before any waiting lane gets one. At once when not released. */
+  reacquire(): Promise<void>;
+}
+
 /** The lanes at one moment: each lane's running value (if any) and its queued values. */
 export interface LaneView<T> {
   running: ReadonlyMap<string, T>;
@@ -31,7 +42,9 @@ const FREE = Symbol('free');
  * - values with the same lane (`laneOf`) are projected in arrival order, each starting only after
  *   the previous one's projection completed (like `concatMap` per lane);
  * - at most `concurrency` projections are active at once (like `mergeMap(…, concurrency)`), and a
- *   lane waiting for a slot never blocks another lane's queue from being purged;
+ *   lane waiting for a slot never blocks another lane's queue from being purged; a projection that
+ *   released its `LaneSlot` is not active (its lane stays held) until it reacquired it, and
+ *   reacquiring goes before every lane waiting for a slot;
  * - stale values (`isStale`) are discarded unstarted when they reach the front of their lane, and
  *   all at once, wherever they are queued, when `purge` emits;
  * - a lane's state is dropped as soon as it is empty and idle, so distinct keys do not accumulate;
@@ -41,7 +54,7 @@ const FREE = Symbol('free');
  */
 export function laneMap<T, R>(
   laneOf: (value: T) => string | null,
-  project: (value: T) => ObservableInput<R>,
+  project: (value: T, slot: LaneSlot) => ObservableInput<R>,
   options: LaneMapOptions<T>,
 ): OperatorFunction<T, R> {
   return (source) =>
@@ -56,6 +69,9 @@ export function laneMap<T, R>(
       let starting = false; // startNext is running: a nested call (a synchronous completion) leaves it to the loop
       const active = new Set<Subscription>(); // running observable projections, torn down on unsubscribe
       let isSourceComplete = false;
+      let released = 0; // running projections that gave their slot up (waiting, not working)
+      const reacquiring: Array<() => void> = []; // released projections waiting for a slot again, in order
+      const busy = () => running.size + freeRunning - released;
 
       /** Discards the stale values at the front of a queue (the value behind them runs next). */
       const discardStaleHead = (queue: T[]) => {
@@ -97,7 +113,11 @@ export function laneMap<T, R>(
         if (starting) return;
         starting = true;
         try {
-          while (running.size + freeRunning < options.concurrency && ready.size > 0) {
+          while (reacquiring.length > 0 && busy() < options.concurrency) {
+            released -= 1;
+            (reacquiring.shift() as () => void)();
+          }
+          while (busy() < options.concurrency && ready.size > 0) {
             const lane = ready.values().next().value as string | typeof FREE;
             ready.delete(lane);
             if (lane === FREE) {
@@ -136,11 +156,53 @@ export function laneMap<T, R>(
         checkComplete();
       };
 
+      /** A projection's slot; `settle` (at its end) returns a slot it still had released. */
+      const slotOf = () => {
+        let state: 'held' | 'released' | 'waiting' = 'held';
+        let taken: Promise<void> | undefined;
+        let take: (() => void) | undefined;
+        const slot: LaneSlot = {
+          release() {
+            if (state !== 'held') return;
+            state = 'released';
+            released += 1;
+            startNext();
+          },
+          reacquire() {
+            if (state === 'held') return Promise.resolve();
+            if (state === 'released') {
+              state = 'waiting';
+              taken = new Promise<void>((resolve) => {
+                take = () => {
+                  state = 'held';
+                  resolve();
+                };
+              });
+              reacquiring.push(take as () => void);
+              startNext();
+            }
+            return taken as Promise<void>;
+          },
+        };
+        const settle = () => {
+          if (state === 'held') return;
+          if (state === 'waiting') reacquiring.splice(reacquiring.indexOf(take as () => void), 1);
+          released -= 1;
+          state = 'held';
+        };
+        return { slot, settle };
+      };
+
       /** Projects `value` and forwards its results; `done` frees its slot once it completed. */
-      const launch = (value: T, done: () => void) => {
+      const launch = (value: T, laneDone: () => void) => {
+        const { slot, settle } = slotOf();
+        const done = () => {
+          settle();
+          laneDone();
+        };
         let input: ObservableInput<R>;
         try {
-          input = project(value);
+          input = project(value, slot);
         } catch (err) {
           subscriber.error(err); // like mergeMap: a throwing projection errors the output
           return;

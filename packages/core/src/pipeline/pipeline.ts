@@ -109,7 +109,7 @@ export class Pipeline {
           mergeMap((batch) => this.admitBatch(batch)),
           laneMap(
             (m: PipelineMessage) => laneOf(m, m.handler.ordering ?? options.ordering),
-            (m) => execute(m, this.executorDeps),
+            (m, slot) => execute(m, this.executorDeps, slot),
             {
               concurrency: options.concurrency,
               isStale: (m) => m.owner.isDiscardable(m.offset),
