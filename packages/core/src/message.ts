@@ -38,8 +38,9 @@ export interface MessageContext<T = unknown> {
   /**
    * Backs off without failing: throws a `PauseRequest`, so nothing after it runs. The message is
    * not completed (not committed); it runs again after `ms`, and its lane — the partition in
-   * partition ordering, the key in key ordering — waits meanwhile while other lanes go on. A
-   * revoke or stop ends the wait (the next owner runs the message).
+   * partition ordering, the key in key ordering — waits meanwhile while other lanes go on (the
+   * wait takes none of the group's `concurrency` slots). A revoke or stop ends the wait (the next
+   * owner runs the message).
    */
   pause(ms: number): never;
 }
