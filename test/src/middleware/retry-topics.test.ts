@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { ApiKey, KafkaErrorCode } from '@tributary/broker';
 import { Consume, ConsumerGroup, type Message, type MessageContext, TributaryApp } from '@tributary/core';
 import { parseDlqMessage, replayDlq } from '@tributary/lag';
 import { DLQ_LAST_TOPIC_HEADER, DlqHeader, RetryHeader, retryTopics, TributaryProducer } from '@tributary/middleware';
@@ -293,4 +294,69 @@ test("retry partitions waiting for their heads do not take the group's handler s
     [[topic, failing]],
     'handled on the source topic, and no retry ran (none was due)',
   );
+});
+
+test('the source offset is committed only after the retry topic acknowledged the copy', async () => {
+  const topic = uniqueName('orders');
+  const group = uniqueName('billing');
+  await kafka.createTopic({ name: topic, partitions: 1 });
+  await kafka.createTopic({ name: `${topic}.retry.1`, partitions: RETRY_PARTITIONS });
+  const count = 10;
+  const poison = 3;
+  await produceMessages(kafka.bootstrapServers, topic, count, {
+    message: (i) => ({ key: `order-${i}`, value: JSON.stringify({ seq: i }) }),
+  });
+  const runs: Run[] = [];
+  const on = recordingHandler(runs, poison, (attempt) => attempt === 1);
+  @ConsumerGroup(group)
+  class Billing {
+    @Consume(topic)
+    async charge(msg: Message<{ seq: number }>, ctx: MessageContext) {
+      // Fails on the source topic however often the core reruns it there; succeeds from retry.1.
+      if (msg.topic === topic && msg.value.seq === poison) throw new RangeError('payment service down');
+      await on(msg, ctx);
+    }
+  }
+  const broker = kafka.embedded;
+  assert.ok(broker, 'needs the embedded broker to inject faults');
+  // Every Produce fails until cleared; the producer gives a message up after 800 ms (its own setting).
+  await broker.injectErrors(ApiKey.Produce, new Array(5000).fill(KafkaErrorCode.NOT_ENOUGH_REPLICAS));
+  const producer = new TributaryProducer({ brokers: kafka.bootstrapServers, messageTimeoutMs: 800 });
+  const failures: string[] = [];
+  let app: TributaryApp | undefined;
+  try {
+    app = await startApp(Billing, producer, [200]);
+    app.events.on('message.failed', (e) => failures.push(e.error.name));
+    await waitUntil(() => failures.filter((n) => n === 'RetryTopicError').length >= 2, {
+      message: () => `writes to the retry topic failing (failures: ${failures.join(', ')})`,
+      timeoutMs: 20_000,
+    });
+    assert.deepEqual(
+      runs.map((r) => r.seq),
+      [0, 1, 2],
+      'the partition holds at the message whose copy was not acknowledged',
+    );
+    assert.deepEqual(
+      await committedOffsets(kafka.bootstrapServers, group, topic, 1),
+      [poison],
+      'not committed past it',
+    );
+    await broker.clearErrors(ApiKey.Produce);
+    await waitUntil(async () => (await committedOffsets(kafka.bootstrapServers, group, topic, 1))[0] === count, {
+      message: 'committed past it once the copy was acknowledged',
+      timeoutMs: 20_000,
+    });
+    await waitUntil(() => runs.some((r) => r.seq === poison && r.topic === `${topic}.retry.1`), {
+      message: 'the copy handled from retry.1',
+    });
+  } finally {
+    await broker.clearErrors(ApiKey.Produce);
+    await app?.stop();
+    await producer.disconnect();
+  }
+  assert.deepEqual(
+    runs.filter((r) => r.topic === topic).map((r) => r.seq),
+    [...Array(count).keys()].filter((i) => i !== poison),
+  );
+  assert.ok((await totalEnd(`${topic}.retry.1`, RETRY_PARTITIONS)) >= 1, 'the copy is in retry.1');
 });
