@@ -360,3 +360,56 @@ test('the source offset is committed only after the retry topic acknowledged the
   );
   assert.ok((await totalEnd(`${topic}.retry.1`, RETRY_PARTITIONS)) >= 1, 'the copy is in retry.1');
 });
+
+test('a stop while a retry head waits leaves it uncommitted; the next owner runs it when due', async () => {
+  const topic = uniqueName('orders');
+  const group = uniqueName('billing');
+  await kafka.createTopic({ name: topic, partitions: 1 });
+  await kafka.createTopic({ name: `${topic}.retry.1`, partitions: RETRY_PARTITIONS });
+  await produceMessages(kafka.bootstrapServers, topic, 1, {
+    message: () => ({ key: 'order-0', value: JSON.stringify({ seq: 0 }) }),
+  });
+  const runs: Run[] = [];
+  const on = recordingHandler(runs, 0, (attempt) => attempt === 1);
+  @ConsumerGroup(group)
+  class Billing {
+    @Consume(topic)
+    async charge(msg: Message<{ seq: number }>, ctx: MessageContext) {
+      await on(msg, ctx);
+    }
+  }
+  const producer = new TributaryProducer({ brokers: kafka.bootstrapServers });
+  const delays = [4000];
+  const first = await startApp(Billing, producer, delays);
+  let paused: { partition: number; offset: number } | undefined;
+  first.events.on('message.paused', (e) => {
+    if (e.topic === `${topic}.retry.1`) paused = e;
+  });
+  let second: TributaryApp | undefined;
+  try {
+    await waitUntil(() => paused, { message: 'the retry head waiting in retry.1' });
+    await first.stop();
+    assert.deepEqual(
+      runs.map((r) => [r.topic, r.attempt]),
+      [[topic, 1]],
+      'the stop ended the wait; the message did not run',
+    );
+    const at = paused as { partition: number; offset: number };
+    const committed = await committedOffsets(kafka.bootstrapServers, group, `${topic}.retry.1`, RETRY_PARTITIONS);
+    assert.ok(committed[at.partition] === -1001 || (committed[at.partition] as number) <= at.offset, 'not committed');
+    second = await startApp(Billing, producer, delays);
+    await waitUntil(() => runs.some((r) => r.topic === `${topic}.retry.1`), {
+      message: 'the next owner running the retry',
+      timeoutMs: 30_000,
+    });
+  } finally {
+    await first.stop();
+    await second?.stop();
+    await producer.disconnect();
+  }
+  const retried = runs.find((r) => r.topic === `${topic}.retry.1`) as Run;
+  assert.equal(retried.attempt, 2);
+  assert.equal(retried.result, 'ok');
+  assert.ok(retried.dueAt !== undefined && retried.startedAt >= retried.dueAt, 'run when due, not earlier');
+  assert.equal(runs.length, 2, 'once on the source topic, once from retry.1');
+});
