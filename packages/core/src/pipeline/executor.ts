@@ -4,7 +4,7 @@ import { HandlerError, PauseRequest } from '../errors.js';
 import type { TributaryEvents } from '../events.js';
 import { LoggedPayload } from '../log-serializers.js';
 import type { MessageContext, MessageOutcome } from '../message.js';
-import type { LaneSlot } from './lane-map.js';
+import type { LaneSlot } from './lane-slot.js';
 import type { PipelineMessage } from './message-envelope.js';
 
 export interface ExecutorDeps {

@@ -1,4 +1,7 @@
 import { from, Observable, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
+import { type LaneSlot, Slot, type SlotPool } from './lane-slot.js';
+
+export type { LaneSlot } from './lane-slot.js';
 
 export interface LaneMapOptions<T> {
   /** Most projections running at once across all lanes. */
@@ -13,17 +16,6 @@ export interface LaneMapOptions<T> {
   inspect?: (view: () => LaneView<T>) => void;
   /** Called for one value in 8 with its lane (a sampled arrival rate per lane, for the hottest keys). */
   sample?: (lane: string, value: T) => void;
-}
-
-/**
- * Given to each projection with its value: lets a projection that only waits (a `ctx.pause`) give
- * its concurrency slot to other lanes meanwhile, while its own lane stays held.
- */
-export interface LaneSlot {
-  /** Frees the slot for other lanes; the lane stays held (nothing behind this value starts). Idempotent. */
-  release(): void;
-  /** Resolves once the slot is taken again — before any waiting lane gets one. At once when not released. */
-  reacquire(): Promise<void>;
 }
 
 /** The lanes at one moment: each lane's running value (if any) and its queued values. */
@@ -69,9 +61,8 @@ export function laneMap<T, R>(
       let starting = false; // startNext is running: a nested call (a synchronous completion) leaves it to the loop
       const active = new Set<Subscription>(); // running observable projections, torn down on unsubscribe
       let isSourceComplete = false;
-      let released = 0; // running projections that gave their slot up (waiting, not working)
-      const reacquiring: Array<() => void> = []; // released projections waiting for a slot again, in order
-      const busy = () => running.size + freeRunning - released;
+      const slots: SlotPool = { released: 0, reacquiring: [], startNext: () => startNext() };
+      const busy = () => running.size + freeRunning - slots.released;
 
       /** Discards the stale values at the front of a queue (the value behind them runs next). */
       const discardStaleHead = (queue: T[]) => {
@@ -113,9 +104,8 @@ export function laneMap<T, R>(
         if (starting) return;
         starting = true;
         try {
-          while (reacquiring.length > 0 && busy() < options.concurrency) {
-            released -= 1;
-            (reacquiring.shift() as () => void)();
+          while (slots.reacquiring.length > 0 && busy() < options.concurrency) {
+            (slots.reacquiring.shift() as Slot).take();
           }
           while (busy() < options.concurrency && ready.size > 0) {
             const lane = ready.values().next().value as string | typeof FREE;
@@ -156,50 +146,9 @@ export function laneMap<T, R>(
         checkComplete();
       };
 
-      /** A projection's slot; `settle` (at its end) returns a slot it still had released. */
-      const slotOf = () => {
-        let state: 'held' | 'released' | 'waiting' = 'held';
-        let taken: Promise<void> | undefined;
-        let take: (() => void) | undefined;
-        const slot: LaneSlot = {
-          release() {
-            if (state !== 'held') return;
-            state = 'released';
-            released += 1;
-            startNext();
-          },
-          reacquire() {
-            if (state === 'held') return Promise.resolve();
-            if (state === 'released') {
-              state = 'waiting';
-              taken = new Promise<void>((resolve) => {
-                take = () => {
-                  state = 'held';
-                  resolve();
-                };
-              });
-              reacquiring.push(take as () => void);
-              startNext();
-            }
-            return taken as Promise<void>;
-          },
-        };
-        const settle = () => {
-          if (state === 'held') return;
-          if (state === 'waiting') reacquiring.splice(reacquiring.indexOf(take as () => void), 1);
-          released -= 1;
-          state = 'held';
-        };
-        return { slot, settle };
-      };
-
       /** Projects `value` and forwards its results; `done` frees its slot once it completed. */
-      const launch = (value: T, laneDone: () => void) => {
-        const { slot, settle } = slotOf();
-        const done = () => {
-          settle();
-          laneDone();
-        };
+      const launch = (value: T, done: () => void) => {
+        const slot = new Slot(slots);
         let input: ObservableInput<R>;
         try {
           input = project(value, slot);
@@ -214,6 +163,7 @@ export function laneMap<T, R>(
             (result) => {
               if (subscriber.closed) return;
               subscriber.next(result);
+              slot.settle();
               done();
             },
             (err) => subscriber.error(err),
@@ -228,6 +178,7 @@ export function laneMap<T, R>(
           complete: () => {
             finished = true;
             if (subscription) active.delete(subscription);
+            slot.settle();
             done();
           },
         });
