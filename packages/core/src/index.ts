@@ -56,6 +56,7 @@ export {
   type MiddlewareLike,
   type Next,
 } from './middleware/middleware.js';
+export { MIDDLEWARE_TOPICS, type MiddlewareTopic, type MiddlewareTopics } from './middleware/middleware-topics.js';
 export type { CommitOffset, TopicPartition } from './model/topic-partition.js';
 export type { HotKey, KeyLane, KeyLaneStats } from './pipeline/key-lanes.js';
 export type { GroupStats } from './runtime/group-consumer.js';

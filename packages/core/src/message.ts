@@ -38,8 +38,9 @@ export interface MessageContext<T = unknown> {
   /**
    * Backs off without failing: throws a `PauseRequest`, so nothing after it runs. The message is
    * not completed (not committed); it runs again after `ms`, and its lane — the partition in
-   * partition ordering, the key in key ordering — waits meanwhile while other lanes go on. A
-   * revoke or stop ends the wait (the next owner runs the message).
+   * partition ordering, the key in key ordering — waits meanwhile while other lanes go on (the
+   * wait takes none of the group's `concurrency` slots). A revoke or stop ends the wait (the next
+   * owner runs the message).
    */
   pause(ms: number): never;
 }
@@ -47,9 +48,10 @@ export interface MessageContext<T = unknown> {
 /**
  * How a message ended. Only a final outcome lets the offset move past it: `done` (handled),
  * `dead-lettered` (written to the DLQ and acknowledged), `skipped` (filtered on purpose, e.g. an
- * idempotency hit). A thrown error is not an outcome: the message is retried.
+ * idempotency hit), `retry-scheduled` (written to a retry topic and acknowledged: `retryTopics()`
+ * runs it again from there). A thrown error is not an outcome: the message is retried.
  */
-export type MessageOutcome = 'done' | 'dead-lettered' | 'skipped';
+export type MessageOutcome = 'done' | 'dead-lettered' | 'skipped' | 'retry-scheduled';
 
 /**
  * What a batch handler (`@ConsumeBatch`) and its middleware know about the batch in progress.

@@ -54,7 +54,7 @@ export class TributaryMetrics {
     });
     this.processed = new Counter({
       name: 'tributary_messages_processed_total',
-      help: 'Messages that reached a final outcome (done, dead-lettered, skipped)',
+      help: 'Messages that reached a final outcome (done, dead-lettered, skipped, retry-scheduled)',
       labelNames: [...coords, 'outcome'],
       registers: r,
     });

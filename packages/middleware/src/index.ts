@@ -22,4 +22,13 @@ export {
   retry,
   retryBackoffMs,
 } from './retry/retry.js';
+export { parseRetryHeaders, RetryHeader, type RetryState } from './retry-topics/retry-headers.js';
+export { defaultRetryTopicName, type RetryTopicName } from './retry-topics/retry-schedule.js';
+export {
+  DLQ_LAST_TOPIC_HEADER,
+  RetryTopicError,
+  type RetryTopicsMiddleware,
+  type RetryTopicsOptions,
+  retryTopics,
+} from './retry-topics/retry-topics.js';
 export { type TracingOptions, tracing } from './tracing.js';

@@ -5,6 +5,7 @@ import { PauseRequest, TributaryConfigError } from '../errors.js';
 import type { BatchContext, Headers, Message, MessageContext, MessageOutcome } from '../message.js';
 import { composeHandlerChains } from '../middleware/handler-chains.js';
 import { type MiddlewareFn, type MiddlewareLike, resolveMiddleware } from '../middleware/middleware.js';
+import { withMiddlewareTopics } from '../middleware/middleware-topics.js';
 import type { GroupDefinition, HandlerDefinition } from '../model/definitions.js';
 import { HandlerRouter } from '../model/handler-routing.js';
 import { BatchRunContext } from '../pipeline/batch-context.js';
@@ -68,7 +69,7 @@ export class HandlerHarness {
     appMiddleware: MiddlewareFn[],
     resolver: Resolver,
   ) {
-    this.router = new HandlerRouter(group);
+    this.router = new HandlerRouter(withMiddlewareTopics(group, group.options.middleware ?? [], appMiddleware));
     this.chains = composeHandlerChains(group, group.options.middleware ?? [], appMiddleware, resolver);
   }
 

@@ -10,6 +10,7 @@ import { TributaryConfigError } from '../errors.js';
 import type { TributaryEvents } from '../events.js';
 import { createLogger, redactConfig } from '../logger.js';
 import { type MiddlewareLike, resolveMiddleware } from '../middleware/middleware.js';
+import { withMiddlewareTopics } from '../middleware/middleware-topics.js';
 import type { TopicPartition } from '../model/topic-partition.js';
 import { GroupConsumer, type GroupStats } from '../runtime/group-consumer.js';
 import { ControlError, type PartitionSelector, type SeekRequest } from '../runtime/partition-control.js';
@@ -121,7 +122,9 @@ export class TributaryApp {
           { group: definition.groupId, options: redactConfig(options.rdkafka) },
           'consumer group configured',
         );
-        return new GroupConsumer(definition, options, {
+        // Topics the middleware needs (retry topics) are consumed by the handler they serve.
+        const routed = withMiddlewareTopics(definition, options.middleware, appMiddleware);
+        return new GroupConsumer(routed, options, {
           brokers,
           clientId,
           resolver,

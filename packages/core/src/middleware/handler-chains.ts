@@ -20,6 +20,8 @@ export function composeHandlerChains(
   const groupChain = resolveMiddleware([...groupMiddleware], resolver, `@ConsumerGroup(${group.groupId}).middleware`);
   const chains = new Map<string, (ctx: MessageContext) => Promise<void>>();
   for (const handler of new Set(group.handlersByTopic.values())) {
+    // A handler routed from more than one entry (a middleware's extra topics) has one chain.
+    if (chains.has(handler.name)) continue;
     const own = resolveMiddleware(handler.middleware, resolver, `@UseMiddleware on ${handler.name}`);
     const middleware = [...appMiddleware, ...groupChain, ...own];
     if (handler.batch) {

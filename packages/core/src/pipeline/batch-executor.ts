@@ -3,6 +3,7 @@ import { LoggedPayload } from '../log-serializers.js';
 import type { BatchContext, MessageOutcome } from '../message.js';
 import { BatchRunContext } from './batch-context.js';
 import { type ExecutorDeps, sleepUnlessAborted } from './executor.js';
+import type { LaneSlot } from './lane-slot.js';
 import type { PipelineMessage } from './message-envelope.js';
 
 /**
@@ -13,7 +14,7 @@ import type { PipelineMessage } from './message-envelope.js';
  * partition is being revoked or drained, or the group stops. Settled messages leave memory at
  * once, so a partial `resolve` lets the commit move while the rest runs.
  */
-export async function executeBatch(messages: PipelineMessage[], deps: ExecutorDeps): Promise<void> {
+export async function executeBatch(messages: PipelineMessage[], deps: ExecutorDeps, slot?: LaneSlot): Promise<void> {
   const owner = (messages[0] as PipelineMessage).owner;
   for (const m of messages) owner.started(m.offset);
   const timed = deps.events.listenerCount('message.processed') > 0;
@@ -61,8 +62,11 @@ export async function executeBatch(messages: PipelineMessage[], deps: ExecutorDe
             offset: first.offset,
             ms: cause.ms,
           });
+          slot?.release(); // waiting only: the slot serves other lanes meanwhile (see execute)
           await sleepUnlessAborted(cause.ms, owner.revokeSignal);
           if (owner.leaving || owner.abortReason) return; // not done: the next owner runs them
+          await slot?.reacquire();
+          if (owner.leaving || owner.abortReason) return;
           ctx.outcome = undefined;
           continue;
         }

@@ -4,6 +4,7 @@ import { HandlerError, PauseRequest } from '../errors.js';
 import type { TributaryEvents } from '../events.js';
 import { LoggedPayload } from '../log-serializers.js';
 import type { MessageContext, MessageOutcome } from '../message.js';
+import type { LaneSlot } from './lane-slot.js';
 import type { PipelineMessage } from './message-envelope.js';
 
 export interface ExecutorDeps {
@@ -100,7 +101,7 @@ export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<voi
  * chain is logged, counted, and retried with backoff on the same lane — never skipped. The loop
  * gives up (without marking done) only when the partition is being revoked or the group stops.
  */
-export async function execute(message: PipelineMessage, deps: ExecutorDeps): Promise<void> {
+export async function execute(message: PipelineMessage, deps: ExecutorDeps, slot?: LaneSlot): Promise<void> {
   const { owner } = message;
   owner.started(message.offset);
   // The event (and its clock reads) only when someone listens: metrics, tests, the user.
@@ -131,8 +132,13 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps): Pro
       } catch (cause) {
         if (PauseRequest.is(cause)) {
           deps.events.emit('message.paused', { groupId: deps.groupId, ...coordinates(message), ms: cause.ms });
+          // A pause only waits: its concurrency slot serves other lanes meanwhile (its lane stays held),
+          // so paused partitions (retry topics waiting for their heads) never starve the others.
+          slot?.release();
           await sleepUnlessAborted(cause.ms, owner.revokeSignal);
           if (owner.leaving || owner.abortReason) return; // not done: the next owner runs it
+          await slot?.reacquire();
+          if (owner.leaving || owner.abortReason) return;
           ctx.outcome = undefined;
           continue;
         }

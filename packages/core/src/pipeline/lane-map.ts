@@ -1,4 +1,7 @@
 import { from, Observable, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
+import { type LaneSlot, Slot, type SlotPool } from './lane-slot.js';
+
+export type { LaneSlot } from './lane-slot.js';
 
 export interface LaneMapOptions<T, R = unknown> {
   /** Most projections running at once across all lanes. */
@@ -20,7 +23,7 @@ export interface LaneMapOptions<T, R = unknown> {
    */
   batchOf?: (head: T) => { maxSize: number; waitMs: number } | undefined;
   /** Projects a batch (see `batchOf`); required with `batchOf`. */
-  projectBatch?: (values: T[]) => Promise<R>;
+  projectBatch?: (values: T[], slot: LaneSlot) => Promise<R>;
 }
 
 /** The lanes at one moment: each lane's running value (if any) and its queued values. */
@@ -39,7 +42,9 @@ const FREE = Symbol('free');
  * - values with the same lane (`laneOf`) are projected in arrival order, each starting only after
  *   the previous one's projection completed (like `concatMap` per lane);
  * - at most `concurrency` projections are active at once (like `mergeMap(…, concurrency)`), and a
- *   lane waiting for a slot never blocks another lane's queue from being purged;
+ *   lane waiting for a slot never blocks another lane's queue from being purged; a projection that
+ *   released its `LaneSlot` is not active (its lane stays held) until it reacquired it, and
+ *   reacquiring goes before every lane waiting for a slot;
  * - stale values (`isStale`) are discarded unstarted when they reach the front of their lane, and
  *   all at once, wherever they are queued, when `purge` emits;
  * - a lane's state is dropped as soon as it is empty and idle, so distinct keys do not accumulate;
@@ -49,7 +54,7 @@ const FREE = Symbol('free');
  */
 export function laneMap<T, R>(
   laneOf: (value: T) => string | null,
-  project: (value: T) => ObservableInput<R>,
+  project: (value: T, slot: LaneSlot) => ObservableInput<R>,
   options: LaneMapOptions<T, R>,
 ): OperatorFunction<T, R> {
   return (source) =>
@@ -66,6 +71,8 @@ export function laneMap<T, R>(
       let isSourceComplete = false;
       const filling = new Map<string, ReturnType<typeof setTimeout>>(); // lanes waiting for their batch to fill
       const waited = new Set<string>(); // lanes whose wait to fill is over: their batch runs as it is
+      const slots: SlotPool = { released: 0, reacquiring: [], startNext: () => startNext() };
+      const busy = () => running.size + freeRunning - slots.released;
 
       /** Discards the stale values at the front of a queue (the value behind them runs next). */
       const discardStaleHead = (queue: T[]) => {
@@ -137,7 +144,10 @@ export function laneMap<T, R>(
         if (starting) return;
         starting = true;
         try {
-          while (running.size + freeRunning < options.concurrency && ready.size > 0) {
+          while (slots.reacquiring.length > 0 && busy() < options.concurrency) {
+            (slots.reacquiring.shift() as Slot).take();
+          }
+          while (busy() < options.concurrency && ready.size > 0) {
             const lane = ready.values().next().value as string | typeof FREE;
             ready.delete(lane);
             if (lane === FREE) {
@@ -162,7 +172,7 @@ export function laneMap<T, R>(
               const values = takeBatch(queue, batch.maxSize);
               running.set(lane, values[0] as T);
               launchPromise(
-                () => (options.projectBatch as (values: T[]) => Promise<R>)(values),
+                (slot) => (options.projectBatch as NonNullable<typeof options.projectBatch>)(values, slot),
                 () => laneDone(lane),
               );
               continue;
@@ -193,9 +203,10 @@ export function laneMap<T, R>(
 
       /** Projects `value` and forwards its results; `done` frees its slot once it completed. */
       const launch = (value: T, done: () => void) => {
+        const slot = new Slot(slots);
         let input: ObservableInput<R>;
         try {
-          input = project(value);
+          input = project(value, slot);
         } catch (err) {
           subscriber.error(err); // like mergeMap: a throwing projection errors the output
           return;
@@ -203,7 +214,7 @@ export function laneMap<T, R>(
         // A promise (the usual projection) is awaited directly: wrapping each value in an
         // Observable and a subscription cost more than the lane bookkeeping itself.
         if (input instanceof Promise) {
-          settle(input, done);
+          settle(input, slot, done);
           return;
         }
         let finished = false;
@@ -214,32 +225,35 @@ export function laneMap<T, R>(
           complete: () => {
             finished = true;
             if (subscription) active.delete(subscription);
+            slot.settle();
             done();
           },
         });
         if (!finished) active.add(subscription);
       };
 
-      const settle = (input: Promise<R>, done: () => void) => {
+      const settle = (input: Promise<R>, slot: Slot, done: () => void) => {
         input.then(
           (result) => {
             if (subscriber.closed) return;
             subscriber.next(result);
+            slot.settle();
             done();
           },
           (err) => subscriber.error(err),
         );
       };
 
-      const launchPromise = (run: () => Promise<R>, done: () => void) => {
+      const launchPromise = (run: (slot: LaneSlot) => Promise<R>, done: () => void) => {
+        const slot = new Slot(slots);
         let input: Promise<R>;
         try {
-          input = run();
+          input = run(slot);
         } catch (err) {
           subscriber.error(err);
           return;
         }
-        settle(input, done);
+        settle(input, slot, done);
       };
 
       // A purge drops every stale queued value, wherever it sits in its lane (on revoke the stale

@@ -117,10 +117,10 @@ export class Pipeline {
           mergeMap((batch) => this.admitBatch(batch)),
           laneMap(
             (m: PipelineMessage) => laneOf(m, orderingOf(m, options.ordering)),
-            (m) => execute(m, this.executorDeps),
+            (m, slot) => execute(m, this.executorDeps, slot),
             {
               batchOf: (m) => this.batchOf(m),
-              projectBatch: (ms) => executeBatch(ms, this.executorDeps),
+              projectBatch: (ms, slot) => executeBatch(ms, this.executorDeps, slot),
               concurrency: options.concurrency,
               isStale: (m) => m.owner.isDiscardable(m.offset),
               onDiscard: (m) => this.leaveMemory(m),
