@@ -39,7 +39,7 @@ export class MissingTopicsError extends TributaryError {
     const named = topics.map((t) => (suggestions[t] ? `"${t}" (did you mean "${suggestions[t]}"?)` : `"${t}"`));
     super(
       `consumer group "${groupId}": subscribed topic${topics.length === 1 ? '' : 's'} ${named.join(', ')} ` +
-        `not found on the cluster. Create ${topics.length === 1 ? 'it' : 'them'}, fix the @Consume topic, ` +
+        `not found on the cluster. Create ${topics.length === 1 ? 'it' : 'them'}, fix the @Consume topic (or the middleware that declares it, such as retryTopics()), ` +
         `or set the group option missingTopics: 'wait' to wait for ${topics.length === 1 ? 'it' : 'them'}`,
     );
   }
