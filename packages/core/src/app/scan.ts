@@ -12,7 +12,12 @@ import {
   type MiddlewareRecord,
 } from '../decorators/metadata-keys.js';
 import { HandlerRegistrationError, TributaryConfigError } from '../errors.js';
-import { type ConsumeOptions, consumeOptionsSchema, normalizeConsumeSpec } from '../handlers/consume-options.js';
+import {
+  type ConsumeOptions,
+  consumeOptionsSchema,
+  normalizeConsumeSpec,
+  TRANSACTION_DEFAULTS,
+} from '../handlers/consume-options.js';
 import type { GroupDefinition, HandlerDefinition } from '../model/definitions.js';
 import { HandlerRouter, isPattern } from '../model/handler-routing.js';
 import type { Resolvable, Resolver } from './resolver.js';
@@ -79,6 +84,9 @@ export function scanHandlers(classes: readonly unknown[], resolver: Resolver): G
         ordering: spec.ordering,
         decoder: resolveDecoder(spec.decoder),
         schema: spec.schema,
+        transactional: spec.transactional
+          ? { ...TRANSACTION_DEFAULTS, ...(spec.transactional === true ? {} : spec.transactional) }
+          : undefined,
         invoke: async (message, ctx) => {
           // Decode (and validate) before the user's method runs: it never sees an invalid message.
           void message.value;

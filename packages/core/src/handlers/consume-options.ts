@@ -12,7 +12,15 @@ export interface ConsumeOptions {
   decoder?: DecoderOption;
   /** A zod schema (anything with `safeParse`): the handler receives the parsed value. */
   schema?: SchemaLike;
+  /**
+   * Exactly-once consume-transform-produce: `ctx.send(...)` and the consumed offsets commit in one
+   * Kafka transaction per batch (`true`, or the batch bounds). See README "Transactions".
+   */
+  transactional?: boolean | { maxMessages?: number; maxMs?: number };
 }
+
+/** Defaults of `@Consume({ transactional })`: a transaction per 100 messages or 100 ms. */
+export const TRANSACTION_DEFAULTS = { maxMessages: 100, maxMs: 100 } as const;
 
 const topicName = z.string().trim().min(1, 'topic name must not be empty');
 /**
@@ -44,6 +52,15 @@ export const consumeOptionsSchema = z
     decoder: z.union([z.enum(['json', 'string', 'buffer']), functionSchema('a decoder function')]).optional(),
     schema: z
       .custom<SchemaLike>((v) => typeof (v as SchemaLike)?.safeParse === 'function', 'expected a zod schema')
+      .optional(),
+    transactional: z
+      .union([
+        z.boolean(),
+        z.strictObject({
+          maxMessages: z.number().int().min(1).optional(),
+          maxMs: z.number().int().min(1).max(60_000).optional(),
+        }),
+      ])
       .optional(),
   })
   .refine((o) => (o.topic === undefined) !== (o.topics === undefined), 'give exactly one of topic or topics');
