@@ -141,7 +141,7 @@ test('a second member joins mid-stream: the revoke completes the open transactio
   const input = uniqueName('txn-rv-in');
   const output = uniqueName('txn-rv-out');
   const group = uniqueName('txn-rv');
-  const count = 400;
+  const count = 800;
   await kafka.createTopic({ name: input, partitions: PARTITIONS });
   await kafka.createTopic({ name: output, partitions: PARTITIONS });
   await produceMessages(kafka.bootstrapServers, input, count);
@@ -155,7 +155,7 @@ test('a second member joins mid-stream: the revoke completes the open transactio
     async on(msg: Message<{ seq: number }>, ctx: TransactionalContext) {
       const src = `${msg.topic}/${msg.partition}@${msg.offset}`;
       ctx.send({ topic: output, key: msg.key, value: JSON.stringify({ src }) });
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 20));
       // Every 50th message fails its first attempt after sending: that attempt's output must not appear.
       if (msg.value.seq % 50 === 0 && !failed.has(src)) {
         failed.add(src);
@@ -183,10 +183,11 @@ test('a second member joins mid-stream: the revoke completes the open transactio
       revoked += 1;
     });
     await two.start(); // joins mid-stream: the first member's revoke flushes its open transaction
+    await waitUntil(() => revoked > 0, { timeoutMs: 30_000, message: 'the first member to go through a revoke' });
+    assert.ok(handled < count, 'the revoke came mid-stream');
     const values = await readOutput(output, count);
     exactlyOnce(values, input, count);
     assert.ok(failedOnce > 0, 'some first attempts failed');
-    assert.ok(revoked > 0, 'the first member went through a revoke');
   } finally {
     await Promise.all([one.stop(), two.stop()]);
   }
