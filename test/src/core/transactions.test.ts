@@ -84,7 +84,9 @@ function startChild(group: string, input: string, output: string): { child: Chil
   let handled = 0;
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => {
-    handled += String(d).split('\n').filter((l) => l.startsWith('handled')).length;
+    handled += String(d)
+      .split('\n')
+      .filter((l) => l.startsWith('handled')).length;
   });
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d;
