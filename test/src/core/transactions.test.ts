@@ -194,3 +194,48 @@ test('a second member joins mid-stream: the revoke completes the open transactio
     await Promise.all([one.stop(), two.stop()]);
   }
 });
+
+test('a produce that fails mid-message aborts the transaction and rewinds its partitions: still exactly once', async () => {
+  const input = uniqueName('txn-ab-in');
+  const output = uniqueName('txn-ab-out');
+  const group = uniqueName('txn-ab');
+  const count = 300;
+  await kafka.createTopic({ name: input, partitions: PARTITIONS });
+  await kafka.createTopic({ name: output, partitions: PARTITIONS });
+  await produceMessages(kafka.bootstrapServers, input, count);
+  const tooLarge = new Set<string>();
+  const huge = Buffer.alloc(2_000_000); // over the producer's message.max.bytes: produce() refuses it
+
+  @ConsumerGroup(group, { fromBeginning: true, retryBackoffMs: { initial: 10, max: 50 } })
+  class Transform {
+    @Consume({ topic: input, transactional: true })
+    async on(msg: Message<{ seq: number }>, ctx: TransactionalContext) {
+      const src = `${msg.topic}/${msg.partition}@${msg.offset}`;
+      ctx.send({ topic: output, key: msg.key, value: JSON.stringify({ src }) });
+      if (msg.value.seq % 97 === 13 && !tooLarge.has(src)) {
+        tooLarge.add(src); // the first output above is in the transaction when the second fails
+        ctx.send({ topic: output, key: msg.key, value: huge });
+      }
+    }
+  }
+
+  const app = await TributaryApp.create({
+    brokers: kafka.bootstrapServers,
+    handlers: [Transform],
+    handleSignals: false,
+    logger: { level: 'fatal' },
+  });
+  let aborted = 0;
+  app.events.on('offsets.commit-failed', () => {
+    aborted += 1;
+  });
+  try {
+    await app.start();
+    const values = await readOutput(output, count);
+    exactlyOnce(values, input, count);
+    assert.ok(tooLarge.size >= 3, 'some messages failed mid-output');
+    assert.ok(aborted >= 1, 'their transactions were aborted');
+  } finally {
+    await app.stop();
+  }
+});

@@ -62,6 +62,8 @@ export class TransactionRunner {
   private readonly firstOffsets = new Map<string, { tp: TopicPartition; offset: number }>();
   private readonly rewinding = new Set<string>();
   private cycle: Promise<boolean> = Promise.resolve(true);
+  /** A produce failed after part of a message's output was in the transaction: it must abort. */
+  private doomed?: Error;
   private stopped = false;
 
   constructor(private readonly deps: TransactionRunnerDeps) {
@@ -86,7 +88,13 @@ export class TransactionRunner {
       try {
         await chain(ctx);
         if ((ctx.outcome ?? 'done') === 'done') {
-          for (const s of staged) if (s.attempt === ctx.attempt) await this.producer.produce(s.record);
+          try {
+            for (const s of staged) if (s.attempt === ctx.attempt) await this.producer.produce(s.record);
+          } catch (err) {
+            this.doomed ??= err as Error; // the message is retried; what it produced so far must go
+            void this.commitCycle('periodic');
+            throw err;
+          }
         }
         produced = true;
         const key = message.owner.key;
@@ -155,6 +163,7 @@ export class TransactionRunner {
     const due = Assignment.due(this.deps.assignment.all().filter((o) => !o.released));
     const started = performance.now();
     try {
+      if (this.doomed) throw this.doomed;
       if (!this.open && due.length === 0) return true;
       if (!this.open) {
         await this.producer.begin();
@@ -187,6 +196,7 @@ export class TransactionRunner {
   }
 
   private reset(): void {
+    this.doomed = undefined;
     this.open = false;
     this.completed = 0;
     this.firstOffsets.clear();
