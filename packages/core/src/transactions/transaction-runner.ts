@@ -68,6 +68,13 @@ export class TransactionRunner {
 
   constructor(private readonly deps: TransactionRunnerDeps) {
     this.producer = new TransactionalProducer(deps.producerSettings);
+    // Lost partitions (session timeout) commit nothing: output of theirs in the open transaction
+    // must not commit either. The event comes after they left the assignment.
+    deps.events.on('partitions.lost', ({ groupId }) => {
+      if (groupId !== deps.groupId || !this.open) return;
+      this.doomed ??= new TransactionAbortedError('partitions were lost with work in the open transaction');
+      void this.commitCycle('periodic');
+    });
   }
 
   /** Connects the producer and fences an earlier instance with the same transactional.id. */
@@ -87,6 +94,10 @@ export class TransactionRunner {
       let produced = false;
       try {
         await chain(ctx);
+        if (this.deps.assignment.get(message.topic, message.partition) !== message.owner) {
+          // The partition left (lost) or was sought meanwhile: its offset will not commit here.
+          throw new TransactionAbortedError(`${message.topic}/${message.partition} left this member`);
+        }
         if ((ctx.outcome ?? 'done') === 'done') {
           try {
             for (const s of staged) if (s.attempt === ctx.attempt) await this.producer.produce(s.record);
@@ -165,6 +176,9 @@ export class TransactionRunner {
     try {
       if (this.doomed) throw this.doomed;
       if (!this.open && due.length === 0) return true;
+      // A revoke flush is under way for a partition with work in the transaction: its own commit
+      // (kind 'revoke') completes it; a lost one dooms it (above).
+      if (kind === 'periodic' && this.hasRevokingWork()) return true;
       if (!this.open) {
         await this.producer.begin();
         this.open = true;
@@ -193,6 +207,12 @@ export class TransactionRunner {
     } finally {
       this.gate.open();
     }
+  }
+
+  private hasRevokingWork(): boolean {
+    return [...this.firstOffsets.values()].some(
+      ({ tp }) => this.deps.assignment.get(tp.topic, tp.partition)?.revoking ?? true,
+    );
   }
 
   private reset(): void {
