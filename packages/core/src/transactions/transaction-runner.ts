@@ -9,7 +9,7 @@ import { Assignment } from '../partitions/assignment.js';
 import type { OwnedPartition } from '../partitions/owned-partition.js';
 import type { PipelineMessage } from '../pipeline/message-envelope.js';
 import { Gate } from './gate.js';
-import { type OutputRecord, TransactionalProducer } from './transactional-producer.js';
+import { type OutputRecord, TransactionalProducer, type TransactionPort } from './transactional-producer.js';
 
 export interface TransactionSettings {
   /** Commit once this many messages completed in the open transaction. */
@@ -25,6 +25,8 @@ export interface TransactionRunnerDeps {
   consumer: () => KafkaConsumer;
   producerSettings: Record<string, string | number | boolean>;
   settings: TransactionSettings;
+  /** Builds the producer (again after it was fenced); the binding's by default. */
+  createProducer?: (settings: Record<string, string | number | boolean>) => TransactionPort;
   /** Moves a partition's position back (drain, fresh tracking, seek): `app.seek`'s path. */
   rewind: (tp: TopicPartition, offset: number) => Promise<unknown>;
   events: EventEmitter<TributaryEvents>;
@@ -52,7 +54,7 @@ export type TransactionalContext<T = unknown> = MessageContext<T> & { send(recor
  *   and produce again; the group's plain OffsetCommit is never used.
  */
 export class TransactionRunner {
-  private producer: TransactionalProducer;
+  private producer: TransactionPort;
   private readonly gate = new Gate();
   private open = false;
   private beginning?: Promise<void>;
@@ -66,8 +68,11 @@ export class TransactionRunner {
   private doomed?: Error;
   private stopped = false;
 
+  private readonly createProducer: (settings: Record<string, string | number | boolean>) => TransactionPort;
+
   constructor(private readonly deps: TransactionRunnerDeps) {
-    this.producer = new TransactionalProducer(deps.producerSettings);
+    this.createProducer = deps.createProducer ?? ((settings) => new TransactionalProducer(settings));
+    this.producer = this.createProducer(deps.producerSettings);
     // Lost partitions (session timeout) commit nothing: output of theirs in the open transaction
     // must not commit either. The event comes after they left the assignment.
     deps.events.on('partitions.lost', ({ groupId }) => {
@@ -248,7 +253,7 @@ export class TransactionRunner {
       // Fenced or fatal: a new producer with the same transactional.id (its InitProducerId aborts).
       this.deps.logger.warn({ err }, 'transaction abort failed: replacing the transactional producer');
       await this.producer.disconnect().catch(() => undefined);
-      this.producer = new TransactionalProducer(this.deps.producerSettings);
+      this.producer = this.createProducer(this.deps.producerSettings);
       await this.producer.connect();
     }
     for (const [key, { tp, offset }] of rewinds) {

@@ -27,11 +27,22 @@ export class TransactionError extends TributaryError {
 const QUEUE_FULL = -184;
 const STEP_TIMEOUT_MS = 30_000;
 
+/** What the transaction runner needs from a transactional producer (a fake in unit tests). */
+export interface TransactionPort {
+  connect(): Promise<void>;
+  begin(): Promise<void>;
+  produce(record: OutputRecord): Promise<void>;
+  sendOffsets(offsets: CommitOffset[], consumer: KafkaConsumer): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
 /**
  * One transactional producer (one per group member, KIP-447). Every transaction call is a
  * binding worker on libuv's pool: the JS thread never waits on the network.
  */
-export class TransactionalProducer {
+export class TransactionalProducer implements TransactionPort {
   private readonly producer: Producer;
 
   constructor(settings: Record<string, string | number | boolean>) {
