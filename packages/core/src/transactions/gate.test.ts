@@ -4,8 +4,7 @@ import { Gate } from './gate.js';
 
 test('close waits for running handlers; a closed gate holds new ones until it opens', async () => {
   const gate = new Gate();
-  await gate.passed();
-  gate.enter();
+  assert.equal(gate.tryEnter(), true);
   let closed = false;
   const closing = gate.close().then(() => {
     closed = true;
@@ -14,6 +13,7 @@ test('close waits for running handlers; a closed gate holds new ones until it op
   assert.equal(closed, false, 'a handler still runs');
   gate.leave();
   await closing;
+  assert.equal(gate.tryEnter(), false, 'closed: not counted in');
   let passed = false;
   const waiting = gate.passed().then(() => {
     passed = true;

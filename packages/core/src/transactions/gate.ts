@@ -13,8 +13,11 @@ export class Gate {
     while (this.closed) await this.closed.promise;
   }
 
-  enter(): void {
+  /** Counts a handler in when the gate is open (check and count in one step: no commit slips in). */
+  tryEnter(): boolean {
+    if (this.closed) return false;
     this.active += 1;
+    return true;
   }
 
   leave(): void {

@@ -124,11 +124,12 @@ export class TransactionRunner {
   }
 
   private async enter(message: PipelineMessage): Promise<void> {
-    await this.gate.passed();
+    // Counted in before the begin, and only while the gate is open: a commit cannot slip in between.
+    while (!this.gate.tryEnter()) await this.gate.passed();
     if (this.rewinding.has(message.owner.key) || message.owner.leaving) {
+      this.gate.leave();
       throw new TransactionAbortedError(`${message.topic}/${message.partition}: its transaction was aborted`);
     }
-    this.gate.enter(); // counted before the begin: a commit cannot slip in between
     if (this.open) return;
     try {
       this.beginning ??= this.producer.begin().then(
@@ -168,7 +169,13 @@ export class TransactionRunner {
 
   /** One cycle at a time; each closes the gate, commits (or aborts and rewinds), reopens it. */
   private commitCycle(kind: CommitKind): Promise<boolean> {
-    this.cycle = this.cycle.then(() => this.commitOnce(kind));
+    // Never rejects: a failed cycle must not stop the next ones (nor be an unhandled rejection).
+    this.cycle = this.cycle.then(() =>
+      this.commitOnce(kind).catch((err) => {
+        this.deps.logger.error({ err, kind }, 'transaction cycle failed');
+        return false;
+      }),
+    );
     return this.cycle;
   }
 
