@@ -32,7 +32,12 @@ after(() => kafka.stop());
  * until `expected` arrived and nothing more came for 2 s (so duplicates after the last new one
  * are counted too).
  */
-async function readOutput(topic: string, expected: number, isolation = 'read_committed'): Promise<string[]> {
+async function readOutput(
+  topic: string,
+  expected: number,
+  isolation = 'read_committed',
+  timeoutMs = 90_000,
+): Promise<string[]> {
   const consumer = new KafkaConsumer(
     {
       'bootstrap.servers': kafka.bootstrapServers,
@@ -48,7 +53,7 @@ async function readOutput(topic: string, expected: number, isolation = 'read_com
   consumer.assign(Array.from({ length: PARTITIONS }, (_, partition) => ({ topic, partition, offset: 0 })));
   const values: string[] = [];
   let lastNewAt = performance.now();
-  const deadline = performance.now() + 90_000;
+  const deadline = performance.now() + timeoutMs;
   try {
     while (performance.now() < deadline) {
       const batch = await new Promise<{ value?: Buffer | null }[]>((resolve, reject) =>
@@ -75,17 +80,23 @@ function exactlyOnce(values: string[], inputTopic: string, count: number): void 
   for (const src of seen.keys()) assert.ok(src.startsWith(`${inputTopic}/`), src);
 }
 
-function startChild(group: string, input: string, output: string): { child: ChildProcess; handled: () => number } {
+function startChild(
+  group: string,
+  input: string,
+  output: string,
+  instance = 'pod-1',
+): { child: ChildProcess; handled: () => number; assigned: () => number } {
   const fixture = join(__dirname, '..', 'fixtures', 'txn-app.js');
-  const child = spawn(process.execPath, [fixture, kafka.bootstrapServers, group, input, output, 'pod-1'], {
+  const child = spawn(process.execPath, [fixture, kafka.bootstrapServers, group, input, output, instance], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let handled = 0;
+  let assigned = 0;
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => {
-    handled += String(d)
-      .split('\n')
-      .filter((l) => l.startsWith('handled')).length;
+    const lines = String(d).split('\n');
+    handled += lines.filter((l) => l.startsWith('handled')).length;
+    assigned += lines.filter((l) => l.startsWith('assigned') && l !== 'assigned 0').length;
   });
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d;
@@ -94,7 +105,7 @@ function startChild(group: string, input: string, output: string): { child: Chil
   child.on('exit', (code, signal) => {
     if (signal !== 'SIGKILL' && code !== 0) process.stderr.write(`txn-app exited ${code}: ${stderr}\n`);
   });
-  return { child, handled: () => handled };
+  return { child, handled: () => handled, assigned: () => assigned };
 }
 
 test('SIGKILL mid-stream, then a restart: a read_committed reader sees every input exactly once', async () => {
@@ -136,6 +147,36 @@ test('SIGKILL mid-stream, then a restart: a read_committed reader sees every inp
   } finally {
     if (first.child.exitCode === null) first.child.kill('SIGKILL');
     if (second.child && second.child.exitCode === null) second.child.kill('SIGKILL');
+  }
+});
+
+test('dynamic members: one is SIGKILLed mid-stream; the broker aborts its transaction, the other takes its partitions; exactly once', async () => {
+  const input = uniqueName('txn-dyn-in');
+  const output = uniqueName('txn-dyn-out');
+  const group = uniqueName('txn-dyn');
+  const count = 800;
+  await kafka.createTopic({ name: input, partitions: PARTITIONS });
+  await kafka.createTopic({ name: output, partitions: PARTITIONS });
+  // No instance id: each process has its own transactional.id, so nothing fences the killed one's
+  // open transaction but its timeout (10 s); its partitions move after its session (45 s).
+  const victim = startChild(group, input, output, '-');
+  let survivor: ReturnType<typeof startChild> | undefined;
+  try {
+    await waitUntil(() => victim.assigned() > 0, { timeoutMs: 30_000, message: 'the first member assigned' });
+    survivor = startChild(group, input, output, '-');
+    const joined = survivor;
+    await waitUntil(() => joined.assigned() > 0, { timeoutMs: 30_000, message: 'the second member assigned' });
+    await produceMessages(kafka.bootstrapServers, input, count); // both own partitions now
+    await waitUntil(() => victim.handled() >= 60 && joined.handled() >= 60, {
+      timeoutMs: 60_000,
+      message: () => `both members to handle messages (${victim.handled()}, ${joined.handled()})`,
+    });
+    victim.child.kill('SIGKILL');
+    const values = await readOutput(output, count, 'read_committed', 120_000);
+    exactlyOnce(values, input, count);
+    assert.ok((await readOutput(output, count, 'read_uncommitted')).length > count, 'the killed one had output open');
+  } finally {
+    for (const c of [victim.child, survivor?.child]) if (c && c.exitCode === null) c.kill('SIGKILL');
   }
 });
 
