@@ -27,6 +27,22 @@ class Writer {
   bool(v: boolean) {
     return this.push(Buffer.from([v ? 1 : 0]));
   }
+  /** A flexible version's unsigned varint (lengths + 1 of compact strings and arrays, tags). */
+  uvarint(v: number) {
+    const bytes: number[] = [];
+    do {
+      let b = v & 0x7f;
+      v >>>= 7;
+      if (v > 0) b |= 0x80;
+      bytes.push(b);
+    } while (v > 0);
+    return this.push(Buffer.from(bytes));
+  }
+  compactStr(v: string | null) {
+    if (v === null) return this.uvarint(0);
+    const bytes = Buffer.from(v, 'utf8');
+    return this.uvarint(bytes.length + 1).push(bytes);
+  }
   str(v: string | null) {
     if (v === null) return this.i16(-1);
     const bytes = Buffer.from(v, 'utf8');
@@ -87,6 +103,25 @@ class Reader {
     const n = this.i32();
     return Array.from({ length: Math.max(0, n) }, () => each(this));
   }
+  uvarint(): number {
+    let v = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = this.buf[this.of++] as number;
+      v |= (b & 0x7f) << shift;
+      if (!(b & 0x80)) return v;
+    }
+  }
+  compactStr(): string | null {
+    const len = this.uvarint() - 1;
+    if (len < 0) return null;
+    const v = this.buf.toString('utf8', this.of, this.of + len);
+    this.of += len;
+    return v;
+  }
+  compactArray<T>(each: (r: Reader) => T): T[] {
+    const n = this.uvarint() - 1;
+    return Array.from({ length: Math.max(0, n) }, () => each(this));
+  }
 }
 
 interface JoinRequest {
@@ -101,7 +136,18 @@ interface JoinRequest {
 /** KIP-394: a dynamic member's first JoinGroup gets its member id with this error. */
 export const MEMBER_ID_REQUIRED = 79;
 
-const API = { OffsetCommit: 8, OffsetFetch: 9, JoinGroup: 11, Heartbeat: 12, LeaveGroup: 13, SyncGroup: 14 };
+const API = {
+  OffsetCommit: 8,
+  OffsetFetch: 9,
+  JoinGroup: 11,
+  Heartbeat: 12,
+  LeaveGroup: 13,
+  SyncGroup: 14,
+  InitProducerId: 22,
+  AddOffsetsToTxn: 25,
+  EndTxn: 26,
+  TxnOffsetCommit: 28,
+};
 const API_DESCRIBE_GROUPS = 15;
 const API_LIST_GROUPS = 16;
 
@@ -169,13 +215,14 @@ export class WireClient {
     }
   }
 
-  private request(apiKey: number, version: number, body: Buffer): Promise<Reader> {
-    const header = new Writer()
+  /** `flexible`: request header v2 (tags after the client id); the caller skips the response's tags. */
+  private request(apiKey: number, version: number, body: Buffer, flexible = false): Promise<Reader> {
+    const w = new Writer()
       .i16(apiKey)
       .i16(version)
       .i32(++this.correlationId)
-      .str(this.clientId)
-      .build();
+      .str(this.clientId);
+    const header = (flexible ? w.uvarint(0) : w).build();
     const frame = Buffer.concat([header, body]);
     const size = Buffer.alloc(4);
     size.writeInt32BE(frame.length);
@@ -285,6 +332,70 @@ export class WireClient {
           p.i32();
           return p.i16();
         });
+      })
+      .flat();
+  }
+
+  /** InitProducerId v1 for a transactional id: the producer id and epoch (or the error). */
+  async initProducerId(transactionalId: string): Promise<{ error: number; producerId: number; epoch: number }> {
+    const r = await this.request(API.InitProducerId, 1, new Writer().str(transactionalId).i32(60_000).build());
+    r.i32();
+    return { error: r.i16(), producerId: r.i64(), epoch: r.i16() };
+  }
+
+  /** AddOffsetsToTxn v1: the group's offsets join the transaction. @returns the error code. */
+  async addOffsetsToTxn(req: { transactionalId: string; producerId: number; epoch: number; groupId: string }) {
+    const body = new Writer().str(req.transactionalId).i64(req.producerId).i16(req.epoch).str(req.groupId).build();
+    const r = await this.request(API.AddOffsetsToTxn, 1, body);
+    r.i32();
+    return r.i16();
+  }
+
+  /** EndTxn v1: commits or aborts the transaction. @returns the error code. */
+  async endTxn(req: { transactionalId: string; producerId: number; epoch: number; commit: boolean }) {
+    const body = new Writer().str(req.transactionalId).i64(req.producerId).i16(req.epoch).bool(req.commit).build();
+    const r = await this.request(API.EndTxn, 1, body);
+    r.i32();
+    return r.i16();
+  }
+
+  /** TxnOffsetCommit v3 (KIP-447: with the group metadata). @returns each partition's error code. */
+  async txnOffsetCommit(req: {
+    transactionalId: string;
+    groupId: string;
+    producerId: number;
+    epoch: number;
+    generationId: number;
+    memberId: string;
+    instanceId?: string | null;
+    offsets: Array<{ topic: string; partition: number; offset: number }>;
+  }): Promise<number[]> {
+    const w = new Writer()
+      .compactStr(req.transactionalId)
+      .compactStr(req.groupId)
+      .i64(req.producerId)
+      .i16(req.epoch)
+      .i32(req.generationId)
+      .compactStr(req.memberId)
+      .compactStr(req.instanceId ?? null)
+      .uvarint(req.offsets.length + 1);
+    for (const o of req.offsets) {
+      w.compactStr(o.topic).uvarint(2).i32(o.partition).i64(o.offset).i32(-1).compactStr(null).uvarint(0).uvarint(0);
+    }
+    const r = await this.request(API.TxnOffsetCommit, 3, w.uvarint(0).build(), true);
+    r.uvarint(); // response header tags
+    r.i32();
+    return r
+      .compactArray((t) => {
+        t.compactStr();
+        const errors = t.compactArray((p) => {
+          p.i32();
+          const error = p.i16();
+          p.uvarint();
+          return error;
+        });
+        t.uvarint();
+        return errors;
       })
       .flat();
   }

@@ -62,3 +62,9 @@ export type { HotKey, KeyLane, KeyLaneStats } from './pipeline/key-lanes.js';
 export type { GroupStats } from './runtime/group-consumer.js';
 export { ControlError, type PartitionSelector, type SeekRequest } from './runtime/partition-control.js';
 export { relativeStack } from './stack-paths.js';
+export {
+  TransactionAbortedError,
+  type TransactionalContext,
+  type TransactionSettings,
+} from './transactions/transaction-runner.js';
+export { type OutputRecord, TransactionError } from './transactions/transactional-producer.js';

@@ -15,9 +15,11 @@ import { HandlerRegistrationError, TributaryConfigError } from '../errors.js';
 import {
   batchDefaults,
   type ConsumeBatchOptions,
+  type ConsumeOptions,
   consumeBatchOptionsSchema,
   consumeOptionsSchema,
   normalizeConsumeSpec,
+  TRANSACTION_DEFAULTS,
 } from '../handlers/consume-options.js';
 import type { Message } from '../message.js';
 import type { BatchSpec, GroupDefinition, HandlerDefinition } from '../model/definitions.js';
@@ -83,10 +85,10 @@ export function scanHandlers(classes: readonly unknown[], resolver: Resolver): G
       if (typeof method !== 'function')
         throw new HandlerRegistrationError(name, '@Consume is on something that is not a method');
       const decorator = record.batch ? '@ConsumeBatch' : '@Consume';
-      let spec: ConsumeBatchOptions;
+      let spec: ConsumeBatchOptions & ConsumeOptions;
       try {
         const schema = record.batch ? consumeBatchOptionsSchema : consumeOptionsSchema;
-        spec = validateConfig(schema, normalizeConsumeSpec(record.spec), '') as ConsumeBatchOptions;
+        spec = validateConfig(schema, normalizeConsumeSpec(record.spec), '') as ConsumeBatchOptions & ConsumeOptions;
       } catch (err) {
         const problem =
           err instanceof TributaryConfigError
@@ -102,6 +104,9 @@ export function scanHandlers(classes: readonly unknown[], resolver: Resolver): G
         ordering: spec.ordering,
         decoder: resolveDecoder(spec.decoder),
         schema: spec.schema,
+        transactional: spec.transactional
+          ? { ...TRANSACTION_DEFAULTS, ...(spec.transactional === true ? {} : spec.transactional) }
+          : undefined,
         invoke: async (message, ctx) => {
           // Decode (and validate) before the user's method runs: it never sees an invalid message.
           void message.value;

@@ -246,6 +246,8 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
     return this.safe(() => this.extras.rebalanceProtocol(), 'NONE') === 'COOPERATIVE';
   }
 
+  readonly binding = (): KafkaConsumer => this.consumer; // for sendOffsetsToTransaction (KIP-447)
+
   isConnected(): boolean {
     return this.consumer.isConnected();
   }

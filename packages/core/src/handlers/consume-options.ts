@@ -12,7 +12,15 @@ export interface ConsumeOptions {
   decoder?: DecoderOption;
   /** A zod schema (anything with `safeParse`): the handler receives the parsed value. */
   schema?: SchemaLike;
+  /**
+   * Exactly-once consume-transform-produce: `ctx.send(...)` and the consumed offsets commit in one
+   * Kafka transaction per batch (`true`, or the batch bounds). See README "Transactions".
+   */
+  transactional?: boolean | { maxMessages?: number; maxMs?: number };
 }
+
+/** Defaults of `@Consume({ transactional })`: a transaction per 100 messages or 100 ms. */
+export const TRANSACTION_DEFAULTS = { maxMessages: 100, maxMs: 100 } as const;
 
 const topicName = z.string().trim().min(1, 'topic name must not be empty');
 /**
@@ -48,10 +56,23 @@ const consumeFields = {
 const oneTopicSpec = (o: { topic?: unknown; topics?: unknown }) => (o.topic === undefined) !== (o.topics === undefined);
 const ONE_TOPIC_SPEC = 'give exactly one of topic or topics';
 
-export const consumeOptionsSchema = z.strictObject(consumeFields).refine(oneTopicSpec, ONE_TOPIC_SPEC);
+export const consumeOptionsSchema = z
+  .strictObject({
+    ...consumeFields,
+    transactional: z
+      .union([
+        z.boolean(),
+        z.strictObject({
+          maxMessages: z.number().int().min(1).optional(),
+          maxMs: z.number().int().min(1).max(60_000).optional(),
+        }),
+      ])
+      .optional(),
+  })
+  .refine(oneTopicSpec, ONE_TOPIC_SPEC);
 
 /** `@ConsumeBatch` options: those of `@Consume` plus how a batch is formed. */
-export interface ConsumeBatchOptions extends ConsumeOptions {
+export interface ConsumeBatchOptions extends Omit<ConsumeOptions, 'transactional'> {
   /** Most messages in one batch. Default 100. */
   maxSize?: number;
   /**

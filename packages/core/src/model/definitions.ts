@@ -12,6 +12,8 @@ export interface HandlerDefinition {
   ordering?: Ordering;
   decoder: Decoder;
   schema?: SchemaLike;
+  /** `@Consume({ transactional })`, with its defaults filled in. */
+  transactional?: { maxMessages: number; maxMs: number };
   invoke: (message: Message, ctx: MessageContext) => Promise<void>;
   middleware: unknown[];
   /** Set for a `@ConsumeBatch` method: how its batches are formed, and the method itself. */

@@ -17,6 +17,8 @@ import { Committer } from '../offsets/committer.js';
 import { Assignment } from '../partitions/assignment.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { Rebalancer } from '../rebalance/rebalancer.js';
+import type { TransactionRunner } from '../transactions/transaction-runner.js';
+import { transactionRunnerFor, withTransactions } from '../transactions/transactional-group.js';
 import { ClientErrorLog } from './client-error-log.js';
 import { connectWithProgress } from './connect-progress.js';
 import { type GroupStats, groupStats } from './group-stats.js';
@@ -52,6 +54,7 @@ export class GroupConsumer {
   private readonly connection: ConsumerConnection;
   private readonly assignment = new Assignment();
   private readonly committer: Committer;
+  private readonly txn?: TransactionRunner; // `@Consume({ transactional })`: offsets commit in transactions
   private readonly pipeline: Pipeline;
   private readonly rebalancer: Rebalancer;
   private readonly router: HandlerRouter;
@@ -90,6 +93,10 @@ export class GroupConsumer {
     // librdkafka reads auto.offset.reset from the topic config; an empty one would mean "latest".
     this.connection = new ConsumerConnection(config, { 'auto.offset.reset': reset });
     const { events } = ctx;
+    const txnInputs = { definition, options, consumerConfig: config, brokers: ctx.brokers, groupId: this.groupId };
+    const txnPorts = { assignment: this.assignment, consumer: this.connection.binding, events, logger: this.logger };
+    const rewind = (tp: TopicPartition, offset: number) => this.control.seek({ ...tp, offset });
+    this.txn = transactionRunnerFor({ ...txnInputs, ...txnPorts, rewind });
     this.committer = new Committer(
       this.groupId,
       this.connection,
@@ -98,16 +105,17 @@ export class GroupConsumer {
       this.logger,
       options.commitIntervalMs,
     );
+    const chains = composeHandlerChains(definition, options.middleware, ctx.appMiddleware, ctx.resolver);
     this.pipeline = new Pipeline({
       groupId: this.groupId,
       fetch: this.connection,
       assignment: this.assignment,
       handlersByTopic: this.router,
-      chains: composeHandlerChains(definition, options.middleware, ctx.appMiddleware, ctx.resolver),
+      chains: withTransactions(chains, this.txn),
       options,
       events,
       logger: this.logger,
-      onIdle: () => this.committer.commitSoon(),
+      onIdle: () => (this.txn ?? this.committer).commitSoon(),
       onFetchError: (error) => {
         this.clientErrors.error(error);
         this.ctx.events.emit('group.error', { groupId: this.groupId, error });
@@ -120,7 +128,7 @@ export class GroupConsumer {
       groupId: this.groupId,
       assignment: this.assignment,
       consumer: this.connection,
-      commit: (owned, timeoutMs, kind) => this.committer.commitNow(owned, timeoutMs, kind),
+      commit: (owned, timeoutMs, kind) => (this.txn ?? this.committer).commitNow(owned, timeoutMs, kind),
       discardUnstarted: () => this.pipeline.discardUnstarted(),
       runHooks: (kind, partitions) => this.runHooks(kind, partitions),
       events,
@@ -135,7 +143,7 @@ export class GroupConsumer {
       betweenPolls: (fn) => this.pipeline.exclusively(fn),
       discardUnstarted: () => this.pipeline.discardUnstarted(),
       wake: () => this.pipeline.wake(),
-      commit: (owned, timeoutMs, kind) => this.committer.commitNow(owned, timeoutMs, kind),
+      commit: (owned, timeoutMs, kind) => (this.txn ?? this.committer).commitNow(owned, timeoutMs, kind),
       events,
       logger: this.logger,
     });
@@ -178,8 +186,9 @@ export class GroupConsumer {
     if (this.stopping) return;
     const check = await this.checkSubscription();
     if (this.stopping) return;
+    await this.txn?.start(); // before the first message: it fences an earlier instance
     if (check.present.length > 0) this.connection.subscribe(check.present, CONSUME_TIMEOUT_MS);
-    this.committer.start();
+    if (!this.txn) this.committer.start();
     this.pipelineDone = this.pipeline.run().catch((err) => {
       this.logger.error({ err }, 'consumer pipeline failed');
       this.ctx.events.emit('group.error', { groupId: this.groupId, error: err as Error });
@@ -245,6 +254,7 @@ export class GroupConsumer {
       );
     }
     this.committer.stop();
+    await this.txn?.stop();
     this.pollingStopped = true;
     // The lanes are empty after the flush; a handler that ignores its abort signal is not waited for.
     // The wait is cancelled once the pipeline finished: a pending timer would keep the process alive
