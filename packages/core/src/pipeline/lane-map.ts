@@ -1,4 +1,5 @@
 import { from, Observable, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
+import { LaneFill } from './lane-fill.js';
 import { type LaneSlot, Slot, type SlotPool } from './lane-slot.js';
 
 export type { LaneSlot } from './lane-slot.js';
@@ -69,8 +70,10 @@ export function laneMap<T, R>(
       let starting = false; // startNext is running: a nested call (a synchronous completion) leaves it to the loop
       const active = new Set<Subscription>(); // running observable projections, torn down on unsubscribe
       let isSourceComplete = false;
-      const filling = new Map<string, ReturnType<typeof setTimeout>>(); // lanes waiting for their batch to fill
-      const waited = new Set<string>(); // lanes whose wait to fill is over: their batch runs as it is
+      const filling = new LaneFill((lane) => {
+        if (lanes.has(lane) && !running.has(lane)) ready.add(lane);
+        startNext();
+      });
       const slots: SlotPool = { released: 0, reacquiring: [], startNext: () => startNext() };
       const busy = () => running.size + freeRunning - slots.released;
 
@@ -101,29 +104,7 @@ export function laneMap<T, R>(
       const dropLane = (lane: string) => {
         lanes.delete(lane);
         ready.delete(lane);
-        stopFilling(lane);
-      };
-
-      const stopFilling = (lane: string) => {
-        waited.delete(lane);
-        const timer = filling.get(lane);
-        if (timer === undefined) return;
-        clearTimeout(timer);
-        filling.delete(lane);
-      };
-
-      /** The lane's batch is short: it runs when it fills (an arrival) or after `waitMs`. */
-      const waitToFill = (lane: string, waitMs: number) => {
-        if (filling.has(lane)) return;
-        filling.set(
-          lane,
-          setTimeout(() => {
-            filling.delete(lane);
-            waited.add(lane);
-            if (lanes.has(lane) && !running.has(lane)) ready.add(lane);
-            startNext();
-          }, waitMs),
-        );
+        filling.stop(lane);
       };
 
       /** Takes the lane's batch off the front of its queue: up to `maxSize`, up to the first stale value. */
@@ -164,11 +145,12 @@ export function laneMap<T, R>(
             if (queue.length === 0) continue;
             const batch = options.batchOf?.(queue[0] as T);
             if (batch) {
-              if (queue.length < batch.maxSize && batch.waitMs >= 1 && !isSourceComplete && !waited.has(lane)) {
-                waitToFill(lane, batch.waitMs);
+              // A short batch runs when it fills (an arrival) or after its wait.
+              if (queue.length < batch.maxSize && batch.waitMs >= 1 && !isSourceComplete && !filling.isOver(lane)) {
+                filling.wait(lane, batch.waitMs);
                 continue;
               }
-              stopFilling(lane);
+              filling.stop(lane);
               const values = takeBatch(queue, batch.maxSize);
               running.set(lane, values[0] as T);
               launchPromise(
@@ -294,15 +276,14 @@ export function laneMap<T, R>(
         complete: () => {
           isSourceComplete = true;
           // Lanes waiting for their batch to fill run now: nothing more will arrive.
-          for (const lane of filling.keys()) ready.add(lane);
-          for (const lane of [...filling.keys()]) stopFilling(lane);
+          for (const lane of filling.stopAll()) ready.add(lane);
           startNext();
           checkComplete();
         },
       });
 
       return () => {
-        for (const lane of [...filling.keys()]) stopFilling(lane);
+        filling.stopAll();
         sourceSubscription.unsubscribe();
         purgeSubscription?.unsubscribe();
         for (const subscription of active) subscription.unsubscribe();
