@@ -19,7 +19,7 @@ import {
   waitUntil,
 } from '@tributary/testing';
 import { inject, container as root } from 'tsyringe';
-import { RateProducer } from '../reliability/harness/rate-producer.js';
+import { RateProducer } from '@tributary/testing/verify';
 import { quietLogger } from './support.js';
 
 let kafka: TestKafka;

@@ -19,6 +19,7 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import { Rebalancer } from '../rebalance/rebalancer.js';
 import { ClientErrorLog } from './client-error-log.js';
 import { connectWithProgress } from './connect-progress.js';
+import { describeGroup, type GroupDescription } from './group-description.js';
 import { type GroupStats, groupStats } from './group-stats.js';
 import { checkTopics, type TopicCheck, TopicWaiter } from './missing-topics.js';
 import { PartitionControl } from './partition-control.js';
@@ -46,6 +47,8 @@ export interface GroupRuntimeContext {
  * the assignment (one state per owned partition), the pipeline (poll → admission → lanes →
  * executor), the committer and the rebalancer — and stops them in order.
  */
+export type { GroupDescription };
+
 export class GroupConsumer {
   readonly groupId: string;
   private readonly logger: Logger;
@@ -279,6 +282,11 @@ export class GroupConsumer {
       missingTopics: [...(this.waiter?.missing ?? [])],
       keys: keys === undefined ? undefined : this.pipeline.keyLanes(keys),
     });
+  }
+
+  /** What this group subscribes to and the settings it runs with (for tools such as `tributary verify`). */
+  describe(): GroupDescription {
+    return describeGroup(this.definition, this.options);
   }
 
   /** The last offset the coordinator acknowledged for this member on a partition it owns. */
