@@ -22,7 +22,10 @@ interface JsonReport {
 test('tributary verify passes a correct TributaryApp: nothing lost, nothing twice, lag 0, exit 0', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'verify-correct-'));
   const report = join(dir, 'report.md');
-  const run = await tributary(['verify', '--app', join(apps, 'correct-app.js'), ...short, '--json', '--report', report], 240_000);
+  const run = await tributary(
+    ['verify', '--app', join(apps, 'correct-app.js'), ...short, '--json', '--report', report],
+    240_000,
+  );
   assert.equal(run.code, 0, run.stderr);
   const json = JSON.parse(run.stdout) as JsonReport;
   // Probed from the app itself: its group and the settings the crash bound is computed from.
@@ -36,7 +39,10 @@ test('tributary verify passes a correct TributaryApp: nothing lost, nothing twic
   assert.ok(m.effectsRecorded >= m.produced, 'the app recorded its effects (recordEffect)');
   assert.equal(m.effectDuplicates, 0);
   assert.match(run.stderr, /\[verify +\d+ s\] scale: scaled out to 2/);
-  assert.match(readFileSync(report, 'utf8'), /\| scale: scale 1→N→1 \| .*correct-app\.js \| \d+ \| 0 \| 0 \|.*all held \|/);
+  assert.match(
+    readFileSync(report, 'utf8'),
+    /\| scale: scale 1→N→1 \| .*correct-app\.js \| \d+ \| 0 \| 0 \|.*all held \|/,
+  );
 });
 
 test('tributary verify catches an app that commits nothing: graceful duplicates and final lag reported, exit 1', async () => {
@@ -66,7 +72,13 @@ test('tributary verify catches an app that commits nothing: graceful duplicates 
   assert.equal(row.measurement.crashDuplicates, 0, 'nothing was killed');
   assert.equal(row.measurement.finalLag, row.measurement.produced, 'no offset was ever committed');
   const failed = row.checks.filter((c) => !c.ok).map((c) => c.name);
-  assert.ok(failed.some((n) => n.startsWith('graceful duplicates')), failed.join('; '));
-  assert.ok(failed.some((n) => n.startsWith('final lag')), failed.join('; '));
+  assert.ok(
+    failed.some((n) => n.startsWith('graceful duplicates')),
+    failed.join('; '),
+  );
+  assert.ok(
+    failed.some((n) => n.startsWith('final lag')),
+    failed.join('; '),
+  );
   assert.match(run.stderr, /a guarantee did not hold/);
 });

@@ -14,21 +14,35 @@ export function registerVerifyCommand(program: Command): void {
         'slow handlers) on an embedded broker, and count lost, duplicated and out-of-order messages from what happened',
     )
     .addOption(requiredOption('-a, --app <file>', 'entry module that creates and starts a TributaryApp (required)'))
-    .option('-s, --scenario <list>', 'comma-separated: scale, rolling-restart, sigkill, storm, poison, broker-faults, slow-handler (default: all)')
+    .option(
+      '-s, --scenario <list>',
+      'comma-separated: scale, rolling-restart, sigkill, storm, poison, broker-faults, slow-handler (default: all)',
+    )
     .option('-n, --instances <count>', 'app processes', '3')
     .option('-d, --duration <seconds>', 'how long each scenario produces and applies its faults', '60')
     .option('-r, --rate <msgs/s>', 'messages produced per second', '500')
     .option('-p, --partitions <count>', 'partitions of each topic', '6')
-    .option('-m, --messages <file>', 'your messages: a .jsonl file ({"key","value","headers"} a line) or a module exporting (n) => message')
+    .option(
+      '-m, --messages <file>',
+      'your messages: a .jsonl file ({"key","value","headers"} a line) or a module exporting (n) => message',
+    )
     .option('-e, --env <KEY=VALUE>', 'environment of every instance (repeatable; {instance} = m1, m2, …)', collect)
     .option('--redis', 'start a throwaway redis-server; instances get REDIS_URL')
     .option('--group <id>', 'for an app on another client (it calls recordHandled): its consumer group')
     .option('--topic <name>', 'with --group: a topic it consumes (repeatable)', collect)
-    .option('--expect <key=value>', 'change an expectation (repeatable), e.g. crashDuplicatesPerKill=100, order=false', collect)
-    .option('--settle <seconds>', 'after a scenario, how long to wait for everything to be handled and committed', '120')
+    .option(
+      '--expect <key=value>',
+      'change an expectation (repeatable), e.g. crashDuplicatesPerKill=100, order=false',
+      collect,
+    )
+    .option(
+      '--settle <seconds>',
+      'after a scenario, how long to wait for everything to be handled and committed',
+      '120',
+    )
     .option('--json', 'print the report as JSON on stdout instead of the table')
     .option('--report <file>', 'also write the report as markdown to this file')
-    .option('--logs <dir>', 'keep each run\'s logs under this directory (kept when a scenario fails)')
+    .option('--logs <dir>', "keep each run's logs under this directory (kept when a scenario fails)")
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -62,7 +76,8 @@ export function registerVerifyCommand(program: Command): void {
       }
       const markdown = `# tributary verify ${flags.app}\n\nGroup ${report.group.groupId} (ordering ${report.group.ordering}, maxInFlight ${report.group.maxInFlight}, commit interval ${report.group.commitIntervalMs} ms); ${options.instances} instances, ${options.rate} msg/s, ${(options.durationMs ?? 0) / 1000} s a scenario.\n\n${report.markdown}`;
       if (flags.report) writeFileSync(flags.report, markdown);
-      if (flags.json) process.stdout.write(`${JSON.stringify({ ok: report.ok, group: report.group, rows: report.rows })}\n`);
+      if (flags.json)
+        process.stdout.write(`${JSON.stringify({ ok: report.ok, group: report.group, rows: report.rows })}\n`);
       else process.stdout.write(`${report.markdown}\n`);
       process.stderr.write(report.ok ? 'every guarantee held\n' : 'a guarantee did not hold: see "failed:" above\n');
       process.exitCode = report.ok ? 0 : 1;

@@ -22,7 +22,10 @@ export interface VerifyFlags {
 
 function scenarioList(text: string | undefined): VerifyScenario[] {
   if (!text) return [...VERIFY_SCENARIOS];
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of names)
     if (!(VERIFY_SCENARIOS as readonly string[]).includes(name))
       throw new UsageError(`--scenario: unknown scenario "${name}" (known: ${VERIFY_SCENARIOS.join(', ')})`);
@@ -46,7 +49,9 @@ export function expectationPairs(pairs: string[] = []): Partial<Expectations> {
     const [key, value] = pair.split('=', 2) as [string, string | undefined];
     if (!(key in DEFAULT_EXPECTATIONS) || value === undefined)
       throw new UsageError(
-        `--expect "${pair}": use one of ${Object.keys(DEFAULT_EXPECTATIONS).map((k) => `${k}=…`).join(', ')}`,
+        `--expect "${pair}": use one of ${Object.keys(DEFAULT_EXPECTATIONS)
+          .map((k) => `${k}=…`)
+          .join(', ')}`,
       );
     const kind = typeof DEFAULT_EXPECTATIONS[key as keyof Expectations];
     if (value === 'auto' && (key === 'crashDuplicatesPerKill' || key === 'order')) out[key] = 'auto';

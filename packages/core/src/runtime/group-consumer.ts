@@ -31,6 +31,8 @@ const CONSUME_TIMEOUT_MS = 100;
 /** The least time closing the consumer (LeaveGroup) gets, even when the drain used up the stop's timeout. */
 const MIN_CLOSE_MS = 1_000;
 
+export type { GroupDescription };
+
 export interface GroupRuntimeContext {
   brokers: string;
   clientId: string;
@@ -47,8 +49,6 @@ export interface GroupRuntimeContext {
  * the assignment (one state per owned partition), the pipeline (poll → admission → lanes →
  * executor), the committer and the rebalancer — and stops them in order.
  */
-export type { GroupDescription };
-
 export class GroupConsumer {
   readonly groupId: string;
   private readonly logger: Logger;

@@ -6,11 +6,25 @@ import type { ProducedRecord } from './rate-producer.js';
 
 const produced = (offsets: number[], partition = 0): ProducedRecord[] =>
   offsets.map((offset) => ({ n: offset, id: `e${offset}`, kind: 'valid', topic: 't', partition, offset, ackedAt: 0 }));
-const handled = (i: string, ts: number, o: number, k = 'a', p = 0): LogLine => ({ i, ts, t: 't', p, o, k, out: 'done' });
+const handled = (i: string, ts: number, o: number, k = 'a', p = 0): LogLine => ({
+  i,
+  ts,
+  t: 't',
+  p,
+  o,
+  k,
+  out: 'done',
+});
 const offsets = new Map([['t', [{ low: 0, high: 3, committed: 3 }]]]);
 
 test('a repeat of what a killed process handled is crash-caused; any other repeat is graceful', () => {
-  const lines = [handled('m1', 1, 0), handled('m1', 2, 1), handled('m2', 3, 1), handled('m3', 4, 2), handled('m4', 5, 2)];
+  const lines = [
+    handled('m1', 1, 0),
+    handled('m1', 2, 1),
+    handled('m2', 3, 1),
+    handled('m3', 4, 2),
+    handled('m4', 5, 2),
+  ];
   const m = analyze(produced([0, 1, 2]), lines, offsets, new Set(), new Set(['m1']));
   assert.equal(m.rawDuplicates, 2);
   assert.equal(m.crashDuplicates, 1); // offset 1: m1 was killed

@@ -45,20 +45,29 @@ export function verifyChecks(
   e: Expectations,
   run: { group: GroupDescription; rate: number; kills: number; badRecords: boolean },
 ): Check[] {
-  const perKill = e.crashDuplicatesPerKill === 'auto' ? crashDuplicateBound(run.group, run.rate) : e.crashDuplicatesPerKill;
+  const perKill =
+    e.crashDuplicatesPerKill === 'auto' ? crashDuplicateBound(run.group, run.rate) : e.crashDuplicatesPerKill;
   const crashBound = run.kills * perKill;
   const ordering = run.group.ordering;
   const keyOrder = e.order === true || (e.order === 'auto' && ordering !== 'unordered');
   const partitionOrder = e.order === true || (e.order === 'auto' && ordering === 'partition');
   return [
     { name: `lost ${m.lost} ≤ ${e.lost}`, ok: m.lost <= e.lost },
-    { name: `graceful duplicates ${m.gracefulDuplicates} ≤ ${e.gracefulDuplicates}`, ok: m.gracefulDuplicates <= e.gracefulDuplicates },
+    {
+      name: `graceful duplicates ${m.gracefulDuplicates} ≤ ${e.gracefulDuplicates}`,
+      ok: m.gracefulDuplicates <= e.gracefulDuplicates,
+    },
     {
       name: `crash duplicates ${m.crashDuplicates} ≤ ${crashBound}${run.kills > 0 ? ` (${run.kills} kills × ${perKill})` : ''}`,
       ok: m.crashDuplicates <= crashBound,
     },
     ...(m.effectsRecorded > 0
-      ? [{ name: `effect duplicates ${m.effectDuplicates} ≤ ${e.effectDuplicates}`, ok: m.effectDuplicates <= e.effectDuplicates }]
+      ? [
+          {
+            name: `effect duplicates ${m.effectDuplicates} ≤ ${e.effectDuplicates}`,
+            ok: m.effectDuplicates <= e.effectDuplicates,
+          },
+        ]
       : []),
     ...(keyOrder ? [{ name: `key order violations ${m.keyOrderViolations} = 0`, ok: m.keyOrderViolations === 0 }] : []),
     ...(partitionOrder

@@ -5,7 +5,7 @@ export { commitRegressions } from './commit-order.js';
 export { crashDuplicateBound, DEFAULT_EXPECTATIONS, type Expectations } from './expectations.js';
 export { coordinates, type LogLine, LogReader } from './log-lines.js';
 export type { Member } from './member-process.js';
-export { type MessageFactory, type VerifyMessage, VerifyInputError } from './messages.js';
+export { type MessageFactory, VerifyInputError, type VerifyMessage } from './messages.js';
 export {
   eventRecord,
   type OutgoingRecord,

@@ -12,7 +12,11 @@ import { RECORDER_PRELOAD } from './scenario.js';
  * groups' descriptions and exits before connecting. What the kit learns the topics, the group and
  * the settings (ordering, maxInFlight, commit interval) from, without asking the user.
  */
-export async function probeApp(app: string, env: Record<string, string>, timeoutMs = 60_000): Promise<GroupDescription[]> {
+export async function probeApp(
+  app: string,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<GroupDescription[]> {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-verify-probe-'));
   const file = join(dir, 'groups.json');
   try {

@@ -54,8 +54,7 @@ export function resultsMarkdown(rows: readonly ResultRow[]): string {
   const rule = `|${' --- |'.repeat(COLUMNS.length + 4)}`;
   const body = rows.map((r) => {
     const failed = r.checks.filter((c) => !c.ok).map((c) => c.name);
-    const verdict =
-      r.checks.length === 0 ? '–' : failed.length === 0 ? 'all held' : `**failed:** ${failed.join('; ')}`;
+    const verdict = r.checks.length === 0 ? '–' : failed.length === 0 ? 'all held' : `**failed:** ${failed.join('; ')}`;
     return `| ${r.scenario} | ${r.consumer} | ${cells(r.measurement).join(' | ')} | ${(r.durationMs / 1000).toFixed(0)} | ${verdict} |`;
   });
   const notes = rows.flatMap((r) => r.notes.map((n) => `- **${r.scenario}, ${r.consumer}:** ${n}`));

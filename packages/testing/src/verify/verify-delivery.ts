@@ -53,9 +53,23 @@ export interface VerifyReport {
 }
 
 const EMPTY: Measurement = {
-  produced: 0, invalid: 0, lost: 0, rawDuplicates: 0, crashDuplicates: 0, gracefulDuplicates: 0,
-  effectDuplicates: 0, effectsRecorded: 0, keyOrderViolations: 0, partitionOrderViolations: 0, maxPauseMs: 0,
-  maxPauseAnyMs: 0, finalLag: 0, skippedByRetention: 0, resetsReported: 0, deadLettered: 0, droppedInvalid: 0,
+  produced: 0,
+  invalid: 0,
+  lost: 0,
+  rawDuplicates: 0,
+  crashDuplicates: 0,
+  gracefulDuplicates: 0,
+  effectDuplicates: 0,
+  effectsRecorded: 0,
+  keyOrderViolations: 0,
+  partitionOrderViolations: 0,
+  maxPauseMs: 0,
+  maxPauseAnyMs: 0,
+  finalLag: 0,
+  skippedByRetention: 0,
+  resetsReported: 0,
+  deadLettered: 0,
+  droppedInvalid: 0,
   rebalanceEvents: 0,
 };
 
@@ -86,10 +100,14 @@ export async function verifyDelivery(options: VerifyOptions): Promise<VerifyRepo
   for (const name of scenarios)
     if (!VERIFY_SCENARIOS.includes(name))
       throw new VerifyInputError(`unknown scenario "${name}" (known: ${VERIFY_SCENARIOS.join(', ')})`);
-  const group = options.group ? describeOf(options.group) : (await probeApp(app, env))[0] as GroupDescription;
+  const group = options.group ? describeOf(options.group) : ((await probeApp(app, env))[0] as GroupDescription);
   if (group.topics.some((t) => /[\^$*\\]/.test(t)))
-    throw new VerifyInputError(`group ${group.groupId} subscribes by pattern (${group.topics.join(', ')}): name its topics`);
-  progress(`app ${options.app}: group ${group.groupId}, topics ${group.topics.join(', ')}, ordering ${group.ordering}, maxInFlight ${group.maxInFlight}, commit every ${group.commitIntervalMs} ms`);
+    throw new VerifyInputError(
+      `group ${group.groupId} subscribes by pattern (${group.topics.join(', ')}): name its topics`,
+    );
+  progress(
+    `app ${options.app}: group ${group.groupId}, topics ${group.topics.join(', ')}, ordering ${group.ordering}, maxInFlight ${group.maxInFlight}, commit every ${group.commitIntervalMs} ms`,
+  );
   const expectations = { ...DEFAULT_EXPECTATIONS, ...options.expect };
   const rate = options.rate ?? 500;
   const ctx: AppRunContext = {
@@ -126,7 +144,8 @@ export async function verifyDelivery(options: VerifyOptions): Promise<VerifyRepo
         settleMs: options.settleMs ?? 120_000,
         dlq: plan.badRecords,
         body: (s, notes) => plan.body(s, notes, { ...ctx, progress: (t) => progress(`${name}: ${t}`) }),
-        expect: (m) => verifyChecks(m, expectations, { group, rate, kills: plan.kills(), badRecords: !!plan.badRecords }),
+        expect: (m) =>
+          verifyChecks(m, expectations, { group, rate, kills: plan.kills(), badRecords: !!plan.badRecords }),
       });
       row = result.row;
     } catch (err) {

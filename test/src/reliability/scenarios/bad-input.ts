@@ -1,10 +1,15 @@
 import { type Contender, runSuiteScenario } from '../harness.js';
 import 'reflect-metadata';
 import { Consume, ConsumerGroup, TributaryApp, TributaryConfigError } from '@tributary/core';
-import { eventRecord, type OutgoingRecord } from '@tributary/testing/verify';
 import type { Check } from '@tributary/testing/verify';
-import { deadLetterChecks, exactlyOnceChecks, type RunResult } from '@tributary/testing/verify';
-import { sleep } from '@tributary/testing/verify';
+import {
+  deadLetterChecks,
+  eventRecord,
+  exactlyOnceChecks,
+  type OutgoingRecord,
+  type RunResult,
+  sleep,
+} from '@tributary/testing/verify';
 
 export interface BadInputOptions {
   contender: Contender;

@@ -1,7 +1,6 @@
-import { type Contender, runSuiteScenario } from '../harness.js';
 import { ApiKey, KafkaErrorCode } from '@tributary/broker';
-import { exactlyOnceChecks, type RunResult } from '@tributary/testing/verify';
-import { sleep } from '@tributary/testing/verify';
+import { exactlyOnceChecks, type RunResult, sleep } from '@tributary/testing/verify';
+import { type Contender, runSuiteScenario } from '../harness.js';
 
 export interface BrokerFaultsOptions {
   contender: Contender;

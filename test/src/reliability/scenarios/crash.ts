@@ -1,7 +1,6 @@
-import { type Contender, runSuiteScenario } from '../harness.js';
 import { seededRandom } from '@tributary/task-producer';
-import { exactlyOnceChecks, type RunResult } from '@tributary/testing/verify';
-import { type Member, sleep } from '@tributary/testing/verify';
+import { exactlyOnceChecks, type Member, type RunResult, sleep } from '@tributary/testing/verify';
+import { type Contender, runSuiteScenario } from '../harness.js';
 
 export interface CrashOptions {
   contender: Contender;

@@ -1,7 +1,11 @@
+import {
+  deadLetterChecks,
+  eventRecord,
+  exactlyOnceChecks,
+  type RecordKind,
+  type RunResult,
+} from '@tributary/testing/verify';
 import { type Contender, runSuiteScenario } from '../harness.js';
-import { eventRecord, type RecordKind } from '@tributary/testing/verify';
-import { deadLetterChecks, exactlyOnceChecks, type RunResult } from '@tributary/testing/verify';
-
 
 export interface PoisonOptions {
   contender: Contender;

@@ -1,7 +1,6 @@
-import { type Contender, runSuiteScenario } from '../harness.js';
 import type { LogLine } from '@tributary/testing/verify';
-import { exactlyOnceChecks, type RunResult } from '@tributary/testing/verify';
-import { type Member, type Scenario, sleep } from '@tributary/testing/verify';
+import { exactlyOnceChecks, type Member, type RunResult, type Scenario, sleep } from '@tributary/testing/verify';
+import { type Contender, runSuiteScenario } from '../harness.js';
 
 export interface RollingRestartOptions {
   contender: Contender;

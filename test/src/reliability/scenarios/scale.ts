@@ -1,6 +1,6 @@
-import { type Contender, runSuiteScenario } from '../harness.js';
-import { exactlyOnceChecks, type RunResult } from '@tributary/testing/verify';
 import type { Member } from '@tributary/testing/verify';
+import { exactlyOnceChecks, type RunResult } from '@tributary/testing/verify';
+import { type Contender, runSuiteScenario } from '../harness.js';
 
 export interface ScaleOptions {
   contender: Contender;

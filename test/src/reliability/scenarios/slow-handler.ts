@@ -1,6 +1,5 @@
+import { exactlyOnceChecks, type RunResult, sleep } from '@tributary/testing/verify';
 import { type Contender, runSuiteScenario } from '../harness.js';
-import { exactlyOnceChecks, type RunResult } from '@tributary/testing/verify';
-import { sleep } from '@tributary/testing/verify';
 
 export interface SlowHandlerOptions {
   contender: Contender;

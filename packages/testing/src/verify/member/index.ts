@@ -1,1 +1,8 @@
-export { type HandledOutcome, recordAssignment, recordEffect, recordHandled, recordLine, VERIFY_ENV } from './record.js';
+export {
+  type HandledOutcome,
+  recordAssignment,
+  recordEffect,
+  recordHandled,
+  recordLine,
+  VERIFY_ENV,
+} from './record.js';

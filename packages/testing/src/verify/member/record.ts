@@ -38,7 +38,12 @@ function logFd(): number | null {
 export function recordLine(record: object): void {
   const out = logFd();
   if (out === null) return;
-  const line = { ...record, i: process.env[VERIFY_ENV.instance] ?? String(process.pid), pid: process.pid, ts: Date.now() };
+  const line = {
+    ...record,
+    i: process.env[VERIFY_ENV.instance] ?? String(process.pid),
+    pid: process.pid,
+    ts: Date.now(),
+  };
   writeSync(out, `${JSON.stringify(line)}\n`);
 }
 
