@@ -10,13 +10,14 @@ export function brokerFaults(): AppScenarioPlan {
       for (let n = 1; n <= ctx.instances; n++) s.member(`m${n}`, {}, `m${n}`);
       await s.waitBalanced(ctx.convergeMs);
       const phaseMs = Math.max(1000, ctx.durationMs / 10);
+      const done: string[] = [];
       const phase = async (what: string, start: () => Promise<void>, end?: () => Promise<void>) => {
         await start();
         await sleep(phaseMs);
         await end?.();
         await sleep(phaseMs);
         ctx.progress(what);
-        notes.push(what);
+        done.push(what);
       };
       const errors = (codes: number[]) => [...codes, ...codes];
       await producing(s, ctx, async () => {
@@ -56,11 +57,12 @@ export function brokerFaults(): AppScenarioPlan {
           },
         );
       });
+      notes.push(`in turn, ${phaseMs} ms each and as long after: ${done.join('; ')}`);
     },
   };
 }
 
-/** Every 400th offset is held by the recorder before the handler runs: longer than max.poll.interval.ms if that is ≤ 20 s. */
+/** Every 400th offset is held by the recorder before the handler runs: longer than max.poll.interval.ms if that is ≤ 20 s (else 30 s). */
 export function slowHandler(maxPollIntervalMs: number): AppScenarioPlan {
   const slowMs = Math.min(Math.round(maxPollIntervalMs * 1.5), 30_000);
   return {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { GroupDescription } from '@tributary/core';
 import type { Measurement } from './analysis.js';
 import { type AppRunContext, appScenario, VERIFY_SCENARIOS, type VerifyScenario } from './app-scenarios.js';
-import { DEFAULT_EXPECTATIONS, type Expectations, verifyChecks } from './expectations.js';
+import { crashDuplicateBound, DEFAULT_EXPECTATIONS, type Expectations, verifyChecks } from './expectations.js';
 import { type MessageFactory, messageSource, VerifyInputError } from './messages.js';
 import { probeApp } from './probe.js';
 import { allHeld, type ResultRow, resultsMarkdown } from './report.js';
@@ -148,6 +148,11 @@ export async function verifyDelivery(options: VerifyOptions): Promise<VerifyRepo
           verifyChecks(m, expectations, { group, rate, kills: plan.kills(), badRecords: !!plan.badRecords }),
       });
       row = result.row;
+      const kills = plan.kills();
+      if (kills > 0 && expectations.crashDuplicatesPerKill === 'auto')
+        row.notes.push(
+          `crash-duplicate bound ${kills} × ${crashDuplicateBound(group, rate)} (maxInFlight ${group.maxInFlight} + 2 × commit interval ${group.commitIntervalMs} ms at ${rate} msg/s)`,
+        );
     } catch (err) {
       row = {
         scenario: `${name}: ${plan.label}`,
