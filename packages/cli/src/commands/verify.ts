@@ -74,8 +74,7 @@ export function registerVerifyCommand(program: Command): void {
       } catch (err) {
         exitOnUsageError(err, (e) => e instanceof VerifyInputError);
       }
-      const markdown = `# tributary verify ${flags.app}\n\nGroup ${report.group.groupId} (ordering ${report.group.ordering}, maxInFlight ${report.group.maxInFlight}, commit interval ${report.group.commitIntervalMs} ms); ${options.instances} instances, ${options.rate} msg/s, ${(options.durationMs ?? 0) / 1000} s a scenario.\n\n${report.markdown}`;
-      if (flags.report) writeFileSync(flags.report, markdown);
+      if (flags.report) writeFileSync(flags.report, report.document);
       if (flags.json)
         process.stdout.write(`${JSON.stringify({ ok: report.ok, group: report.group, rows: report.rows })}\n`);
       else process.stdout.write(`${report.markdown}\n`);

@@ -14,6 +14,8 @@ export interface VerifyOptions {
    * `TributaryApp.create(…)` and starts it (your `dist/main.js`), stopping gracefully on SIGTERM.
    */
   app: string;
+  /** The app's name in the report (default: `app` as given). */
+  label?: string;
   scenarios?: readonly VerifyScenario[];
   /** Instances (processes) of the app; default 3. */
   instances?: number;
@@ -49,7 +51,10 @@ export interface VerifyReport {
   rows: ResultRow[];
   /** Every expectation of every scenario held. */
   ok: boolean;
+  /** The results table and notes. */
   markdown: string;
+  /** The whole report: a title, the app's settings and the run's sizes, then `markdown`. */
+  document: string;
 }
 
 const EMPTY: Measurement = {
@@ -94,6 +99,7 @@ function describeOf(given: NonNullable<VerifyOptions['group']>): GroupDescriptio
  */
 export async function verifyDelivery(options: VerifyOptions): Promise<VerifyReport> {
   const app = resolve(options.app);
+  const label = options.label ?? options.app;
   const env = options.env ?? {};
   const progress = options.onProgress ?? (() => {});
   const scenarios = options.scenarios ?? VERIFY_SCENARIOS;
@@ -106,7 +112,7 @@ export async function verifyDelivery(options: VerifyOptions): Promise<VerifyRepo
       `group ${group.groupId} subscribes by pattern (${group.topics.join(', ')}): name its topics`,
     );
   progress(
-    `app ${options.app}: group ${group.groupId}, topics ${group.topics.join(', ')}, ordering ${group.ordering}, maxInFlight ${group.maxInFlight}, commit every ${group.commitIntervalMs} ms`,
+    `app ${label}: group ${group.groupId}, topics ${group.topics.join(', ')}, ordering ${group.ordering}, maxInFlight ${group.maxInFlight}, commit every ${group.commitIntervalMs} ms`,
   );
   const expectations = { ...DEFAULT_EXPECTATIONS, ...options.expect };
   const rate = options.rate ?? 500;
@@ -130,7 +136,7 @@ export async function verifyDelivery(options: VerifyOptions): Promise<VerifyRepo
         scenario: `${name}: ${plan.label}`,
         options: {
           name: `verify-${name}`,
-          label: options.app,
+          label,
           entry: app,
           group: group.groupId,
           topics: group.topics,
@@ -156,7 +162,7 @@ export async function verifyDelivery(options: VerifyOptions): Promise<VerifyRepo
     } catch (err) {
       row = {
         scenario: `${name}: ${plan.label}`,
-        consumer: options.app,
+        consumer: label,
         measurement: EMPTY,
         durationMs: Date.now() - started,
         checks: [{ name: `scenario ran to the end (${(err as Error).message.slice(0, 300)})`, ok: false }],
@@ -170,5 +176,15 @@ export async function verifyDelivery(options: VerifyOptions): Promise<VerifyRepo
       `${name}: ${failed.length === 0 ? 'held' : `FAILED: ${failed.join('; ')}`} (produced ${m.produced}, lost ${m.lost}, duplicates ${m.rawDuplicates}, lag ${m.finalLag})`,
     );
   }
-  return { app: options.app, group, rows, ok: allHeld(rows), markdown: resultsMarkdown(rows) };
+  const markdown = resultsMarkdown(rows);
+  const document = [
+    `# tributary verify ${label}`,
+    '',
+    `Written ${new Date().toISOString()}. Group ${group.groupId} (ordering ${group.ordering}, maxInFlight ${group.maxInFlight}, ` +
+      `commit interval ${group.commitIntervalMs} ms, session ${group.sessionTimeoutMs} ms${group.groupInstanceId ? ', static membership' : ''}); ` +
+      `${ctx.instances} instances, ${rate} msg/s, ${ctx.durationMs / 1000} s a scenario, ${options.partitions ?? 6} partitions a topic.`,
+    '',
+    markdown,
+  ].join('\n');
+  return { app: label, group, rows, ok: allHeld(rows), markdown, document };
 }
