@@ -93,6 +93,7 @@ function sigkill(): AppScenarioPlan {
           // Without static membership the dead member's partitions wait for its session to expire.
           await s.waitBalanced(ctx.convergeMs);
         }
+        await sleep(ctx.durationMs / (planned + 1));
       });
       notes.push(`SIGKILLed ${victims.join(', ')}`);
     },
