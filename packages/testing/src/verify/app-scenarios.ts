@@ -1,5 +1,6 @@
 import { type AppScenarioPlan, Instances, producing, sleep } from './app-scenario-support.js';
 import { brokerFaults, slowHandler } from './fault-scenarios.js';
+import { undecodableRecord } from './messages.js';
 import type { Member } from './scenario.js';
 
 export type { AppRunContext, AppScenarioPlan } from './app-scenario-support.js';
@@ -136,7 +137,6 @@ function poison(): AppScenarioPlan {
     badRecords: true,
     kills: () => 0,
     body: async (s, notes, ctx) => {
-      const { undecodableRecord } = await import('./messages.js');
       for (let n = 1; n <= ctx.instances; n++) s.member(`m${n}`, {}, `m${n}`);
       await s.waitBalanced(ctx.convergeMs);
       await producing(

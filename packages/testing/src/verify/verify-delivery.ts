@@ -150,8 +150,18 @@ export async function verifyDelivery(options: VerifyOptions): Promise<VerifyRepo
         settleMs: options.settleMs ?? 120_000,
         dlq: plan.badRecords,
         body: (s, notes) => plan.body(s, notes, { ...ctx, progress: (t) => progress(`${name}: ${t}`) }),
-        expect: (m) =>
-          verifyChecks(m, expectations, { group, rate, kills: plan.kills(), badRecords: !!plan.badRecords }),
+        expect: (m, s) => {
+          // A process that died on its own, or did not exit 0 on SIGTERM, ended abruptly: its repeats
+          // would pass as crash-caused, so it must be one the kit killed.
+          const abrupt = s.members.filter((member) => member.crashed).map((member) => member.name);
+          return [
+            ...verifyChecks(m, expectations, { group, rate, kills: plan.kills(), badRecords: !!plan.badRecords }),
+            {
+              name: `processes ended abruptly ${abrupt.length} = SIGKILLs ${plan.kills()}${abrupt.length > plan.kills() ? ` (${abrupt.join(', ')})` : ''}`,
+              ok: abrupt.length === plan.kills(),
+            },
+          ];
+        },
       });
       row = result.row;
       const kills = plan.kills();
