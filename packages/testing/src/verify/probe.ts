@@ -39,7 +39,7 @@ export async function probeApp(
     clearTimeout(timer);
     if (!existsSync(file)) {
       throw new VerifyInputError(
-        `${app} did not create a TributaryApp (exit ${code ?? 'by signal'} within ${timeoutMs} ms); ` +
+        `${app} did not create a TributaryApp (${code === null ? `still running after ${timeoutMs} ms` : `it exited with ${code}`}); ` +
           `pass the group and topics for an app on another client. Its output:\n${output.trim().slice(-2000)}`,
       );
     }
