@@ -152,8 +152,11 @@ export async function verifyDelivery(options: VerifyOptions): Promise<VerifyRepo
         body: (s, notes) => plan.body(s, notes, { ...ctx, progress: (t) => progress(`${name}: ${t}`) }),
         expect: (m, s) => {
           // A process that died on its own, or did not exit 0 on SIGTERM, ended abruptly: its repeats
-          // would pass as crash-caused, so it must be one the kit killed.
-          const abrupt = s.members.filter((member) => member.crashed).map((member) => member.name);
+          // would pass as crash-caused, so it must be one the kit killed. One stopped while it was still
+          // starting (nothing recorded but its app) never consumed: not counted.
+          const abrupt = s.members
+            .filter((member) => member.crashed && s.linesOf(member.name).some((l) => l.ev !== 'app'))
+            .map((member) => member.name);
           return [
             ...verifyChecks(m, expectations, { group, rate, kills: plan.kills(), badRecords: !!plan.badRecords }),
             {
