@@ -75,10 +75,14 @@ if (files.length === 0) {
 }
 console.log(`[test] ${files.length} ${scope}test file${files.length === 1 ? '' : 's'}${filterNote}`);
 
-const child = spawn(process.execPath, [...NODE_TEST_ARGS, concurrencyArg(opts.reliability), timeoutArg(opts.reliability), ...opts.nodeArgs, ...files], {
-  cwd: ROOT,
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  [...NODE_TEST_ARGS, concurrencyArg(opts.reliability), timeoutArg(opts.reliability), ...opts.nodeArgs, ...files],
+  {
+    cwd: ROOT,
+    stdio: 'inherit',
+  },
+);
 // Ctrl-C already reaches the child through the process group: just don't die before it reports.
 // SIGTERM (e.g. a CI timeout) is sent to us alone, so pass it on.
 process.on('SIGINT', () => {});
