@@ -14,9 +14,13 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RELIABILITY_DIR = join('test', 'dist', 'reliability');
-const NODE_TEST_ARGS = ['--test', '--test-reporter=spec', '--test-concurrency=2'];
+const NODE_TEST_ARGS = ['--test', '--test-reporter=spec'];
+// Two files at a time for `npm test`; the reliability files one after another (each loads both cores,
+// and their tables report pauses and convergence times).
+const concurrencyArg = (reliability) => `--test-concurrency=${reliability ? 1 : 2}`;
 // node applies --test-timeout to each file as a whole: 10 min bounds any suite of `npm test`; the
-// reliability suite is one file of ~18 scenario runs (about 25 minutes on 2 cores).
+// reliability suite's largest file has ~18 scenario runs (about 25 minutes on 2 cores; the
+// notification service's `tributary verify` run adds about 8).
 const timeoutArg = (reliability) => `--test-timeout=${reliability ? 5_400_000 : 600_000}`;
 
 function parseArgs(argv) {
@@ -71,10 +75,14 @@ if (files.length === 0) {
 }
 console.log(`[test] ${files.length} ${scope}test file${files.length === 1 ? '' : 's'}${filterNote}`);
 
-const child = spawn(process.execPath, [...NODE_TEST_ARGS, timeoutArg(opts.reliability), ...opts.nodeArgs, ...files], {
-  cwd: ROOT,
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  [...NODE_TEST_ARGS, concurrencyArg(opts.reliability), timeoutArg(opts.reliability), ...opts.nodeArgs, ...files],
+  {
+    cwd: ROOT,
+    stdio: 'inherit',
+  },
+);
 // Ctrl-C already reaches the child through the process group: just don't die before it reports.
 // SIGTERM (e.g. a CI timeout) is sent to us alone, so pass it on.
 process.on('SIGINT', () => {});

@@ -1,4 +1,5 @@
 import { Consume, ConsumerGroup, type Message, type MessageContext } from '@tributary/core';
+import { recordEffect } from '@tributary/testing/record';
 import { inject } from 'tsyringe';
 import { TaskCompleted, TaskCreated, TOPICS } from './events.js';
 import { completedNotification, createdNotification } from './notifications.js';
@@ -17,10 +18,13 @@ export class TaskNotifications {
   @Consume({ topic: TOPICS.created, schema: TaskCreated })
   async onCreated(msg: Message<TaskCreated>, ctx: MessageContext) {
     await this.notifier.send(createdNotification(msg), { signal: ctx.signal });
+    // `tributary verify` counts notifications sent twice from this (a no-op outside a verify run).
+    recordEffect(msg.value.eventId);
   }
 
   @Consume({ topic: TOPICS.completed, schema: TaskCompleted })
   async onCompleted(msg: Message<TaskCompleted>, ctx: MessageContext) {
     await this.notifier.send(completedNotification(msg), { signal: ctx.signal });
+    recordEffect(msg.value.eventId);
   }
 }

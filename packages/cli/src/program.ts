@@ -9,6 +9,7 @@ import { registerLagCommand } from './commands/lag.js';
 import { registerOffsetsCommand } from './commands/offsets.js';
 import { registerProduceCommand } from './commands/produce.js';
 import { registerTailCommand } from './commands/tail.js';
+import { registerVerifyCommand } from './commands/verify.js';
 import { checkRequiredOptions } from './required-option.js';
 
 /** The version of @tributary/cli (dist/program.js sits one level below its package.json). */
@@ -35,7 +36,8 @@ export function buildProgram(): Command {
         '  tributary lag --brokers 127.0.0.1:9092 --group notification-service --watch\n' +
         '  tributary diagnose --brokers 127.0.0.1:9092 --group notification-service --window 30\n' +
         '  tributary tail task-created --brokers 127.0.0.1:9092 --count 10\n' +
-        '  tributary dlq list task-created.dlq --brokers 127.0.0.1:9092\n\n' +
+        '  tributary dlq list task-created.dlq --brokers 127.0.0.1:9092\n' +
+        '  tributary verify --app dist/main.js --scenario sigkill,storm --instances 3   # prove delivery for your app\n\n' +
         "Run 'tributary <command> --help' for a command's options and examples.",
     );
   registerBrokerCommand(program);
@@ -46,6 +48,7 @@ export function buildProgram(): Command {
   registerProduceCommand(program);
   registerOffsetsCommand(program);
   registerDlqCommand(program);
+  registerVerifyCommand(program);
   // Subcommands copy these settings when created; set them on each so none depends on that.
   const configure = (parent: Command, path: string) => {
     for (const command of parent.commands) {

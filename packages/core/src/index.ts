@@ -59,7 +59,7 @@ export {
 export { MIDDLEWARE_TOPICS, type MiddlewareTopic, type MiddlewareTopics } from './middleware/middleware-topics.js';
 export type { CommitOffset, TopicPartition } from './model/topic-partition.js';
 export type { HotKey, KeyLane, KeyLaneStats } from './pipeline/key-lanes.js';
-export type { GroupStats } from './runtime/group-consumer.js';
+export type { GroupDescription, GroupStats } from './runtime/group-consumer.js';
 export { ControlError, type PartitionSelector, type SeekRequest } from './runtime/partition-control.js';
 export { relativeStack } from './stack-paths.js';
 export {

@@ -8,4 +8,6 @@ export { startTestRedis, type TestRedis } from './redis.js';
 export { type DeadLetter, type HandledMessage, startTestApp, type TestApp, type TestAppOptions } from './test-app.js';
 export { type HandlerTestResult, type MessageRun, type TestHandlerOptions, testHandler } from './test-handler.js';
 export { startTestKafka, type TestKafka } from './test-kafka.js';
+export { recordEffect } from './verify/member/record.js';
+export { type VerifyOptions, type VerifyReport, verifyDelivery } from './verify/verify-delivery.js';
 export { uniqueName, type WaitOptions, waitUntil } from './wait-until.js';

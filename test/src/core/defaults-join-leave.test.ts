@@ -18,8 +18,8 @@ import {
   uniqueName,
   waitUntil,
 } from '@tributary/testing';
+import { RateProducer } from '@tributary/testing/verify';
 import { inject, container as root } from 'tsyringe';
-import { RateProducer } from '../reliability/harness/rate-producer.js';
 import { quietLogger } from './support.js';
 
 let kafka: TestKafka;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { commitRegressions } from '../reliability/harness/commit-order.js';
-import type { LogLine } from '../reliability/harness/log-lines.js';
+import { commitRegressions, type LogLine } from '@tributary/testing/verify';
 
 const commit = (i: string, ts: number, offs: [string, number][]): LogLine => ({ i, ts, ev: 'committed', offs });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RunResult } from '../reliability/harness/run.js';
+import type { RunResult } from '@tributary/testing/verify';
 import { crashScenario } from '../reliability/scenarios/crash.js';
 import { poisonScenario } from '../reliability/scenarios/poison.js';
 import { scaleScenario } from '../reliability/scenarios/scale.js';

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { ResultsReport } from './harness/report.js';
-import type { RunResult } from './harness/run.js';
-import type { Contender } from './harness/scenario.js';
+import { ResultsReport, type RunResult } from '@tributary/testing/verify';
+import { type Contender, RESULTS_DIR } from './harness.js';
 import { badInputScenario } from './scenarios/bad-input.js';
 import { brokerFaultsScenario } from './scenarios/broker-faults.js';
 import { crashScenario } from './scenarios/crash.js';
@@ -17,7 +16,12 @@ import { stormScenario } from './scenarios/storm.js';
 // are asserted; the naive consumer's rows are measured and reported, never asserted (it is expected
 // to lose and duplicate — that is the comparison).
 
-const report = new ResultsReport();
+const report = new ResultsReport({
+  dir: RESULTS_DIR,
+  source:
+    "Produced by `npm run test:reliability` (test/src/reliability, on @tributary/testing's verify kit); every number is measured\n" +
+    "from what the consumers recorded, the producer's delivery reports and the broker's offsets — see test/src/reliability/README.md.",
+});
 after(() => {
   report.write();
   process.stderr.write(`\n[reliability] results: test/reliability/results/latest.md\n${report.rows.length} rows\n`);

@@ -12,7 +12,7 @@ import { createLogger, redactConfig } from '../logger.js';
 import { type MiddlewareLike, resolveMiddleware } from '../middleware/middleware.js';
 import { withMiddlewareTopics } from '../middleware/middleware-topics.js';
 import type { TopicPartition } from '../model/topic-partition.js';
-import { GroupConsumer, type GroupStats } from '../runtime/group-consumer.js';
+import { GroupConsumer, type GroupDescription, type GroupStats } from '../runtime/group-consumer.js';
 import { ControlError, type PartitionSelector, type SeekRequest } from '../runtime/partition-control.js';
 import { assessReadiness, type Readiness } from './readiness.js';
 import { type Resolver, tsyringeResolver } from './resolver.js';
@@ -264,6 +264,11 @@ export class TributaryApp {
       );
     }
     return found;
+  }
+
+  /** Each group's subscription and effective settings (defaults applied, overrides merged). */
+  describeGroups(): GroupDescription[] {
+    return this.groups.map((g) => g.describe());
   }
 
   /** Each group's counters; `{ keys: n }` adds its key lanes (lists of `n`: oldest, retrying, hottest). */

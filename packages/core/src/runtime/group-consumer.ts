@@ -21,6 +21,7 @@ import type { TransactionRunner } from '../transactions/transaction-runner.js';
 import { transactionRunnerFor, withTransactions } from '../transactions/transactional-group.js';
 import { ClientErrorLog } from './client-error-log.js';
 import { connectWithProgress } from './connect-progress.js';
+import { describeGroup, type GroupDescription } from './group-description.js';
 import { type GroupStats, groupStats } from './group-stats.js';
 import { checkTopics, type TopicCheck, TopicWaiter } from './missing-topics.js';
 import { PartitionControl } from './partition-control.js';
@@ -31,6 +32,8 @@ export type { GroupStats } from './group-stats.js';
 const CONSUME_TIMEOUT_MS = 100;
 /** The least time closing the consumer (LeaveGroup) gets, even when the drain used up the stop's timeout. */
 const MIN_CLOSE_MS = 1_000;
+
+export type { GroupDescription };
 
 export interface GroupRuntimeContext {
   brokers: string;
@@ -289,6 +292,11 @@ export class GroupConsumer {
       missingTopics: [...(this.waiter?.missing ?? [])],
       keys: keys === undefined ? undefined : this.pipeline.keyLanes(keys),
     });
+  }
+
+  /** What this group subscribes to and the settings it runs with (for tools such as `tributary verify`). */
+  describe(): GroupDescription {
+    return describeGroup(this.definition, this.options);
   }
 
   /** The last offset the coordinator acknowledged for this member on a partition it owns. */

@@ -1,9 +1,15 @@
+import { type Contender, runSuiteScenario } from '../harness.js';
 import 'reflect-metadata';
 import { Consume, ConsumerGroup, TributaryApp, TributaryConfigError } from '@tributary/core';
-import { eventRecord, type OutgoingRecord } from '../harness/rate-producer.js';
-import type { Check } from '../harness/run.js';
-import { deadLetterChecks, exactlyOnceChecks, type RunResult, runScenario } from '../harness/run.js';
-import { type Contender, sleep } from '../harness/scenario.js';
+import type { Check } from '@tributary/testing/verify';
+import {
+  deadLetterChecks,
+  eventRecord,
+  exactlyOnceChecks,
+  type OutgoingRecord,
+  type RunResult,
+  sleep,
+} from '@tributary/testing/verify';
 
 export interface BadInputOptions {
   contender: Contender;
@@ -80,7 +86,7 @@ async function configTypoChecks(brokers: string): Promise<Check[]> {
  */
 export function badInputScenario(o: BadInputOptions): Promise<RunResult> {
   const extra: Check[] = [];
-  return runScenario({
+  return runSuiteScenario({
     scenario: o.label ?? '8 bad input: null key/value, 1 MB, non-UTF-8, odd headers, topic deleted, config typos',
     options: {
       name: 's8-edges',
@@ -114,10 +120,10 @@ export function badInputScenario(o: BadInputOptions): Promise<RunResult> {
         name: `processes still running (${dead.length === 0 ? 'all' : `died: ${dead.join(', ')}`})`,
         ok: dead.length === 0,
       });
-      if (s.contender === 'tributary') extra.push(...(await configTypoChecks(s.broker.bootstrapServers)));
+      if (s.label === 'tributary') extra.push(...(await configTypoChecks(s.broker.bootstrapServers)));
       else
         notes.push('config typos: the KafkaJS-compatible client does not validate its own option names (not checked)');
     },
-    expect: (m, s) => [...exactlyOnceChecks(m), ...deadLetterChecks(m, s), ...extra],
+    expect: (m, s) => [...exactlyOnceChecks(m), ...deadLetterChecks(m, { dlq: s.label === 'tributary' }), ...extra],
   });
 }

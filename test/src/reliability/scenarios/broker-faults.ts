@@ -1,6 +1,6 @@
 import { ApiKey, KafkaErrorCode } from '@tributary/broker';
-import { exactlyOnceChecks, type RunResult, runScenario } from '../harness/run.js';
-import { type Contender, sleep } from '../harness/scenario.js';
+import { exactlyOnceChecks, type RunResult, sleep } from '@tributary/testing/verify';
+import { type Contender, runSuiteScenario } from '../harness.js';
 
 export interface BrokerFaultsOptions {
   contender: Contender;
@@ -20,7 +20,7 @@ const BROKERS = 3;
  * (Raw redeliveries are reported, not promised: a coordinator that is gone can cost a rebalance.)
  */
 export function brokerFaultsScenario(o: BrokerFaultsOptions): Promise<RunResult> {
-  return runScenario({
+  return runSuiteScenario({
     scenario: o.label ?? `6 broker faults (down/up, commit+produce errors, coordinator moved, RTT 500 ms)`,
     options: {
       name: 's6-faults',

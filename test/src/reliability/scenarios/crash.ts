@@ -1,6 +1,6 @@
 import { seededRandom } from '@tributary/task-producer';
-import { exactlyOnceChecks, type RunResult, runScenario } from '../harness/run.js';
-import { type Contender, type Member, sleep } from '../harness/scenario.js';
+import { exactlyOnceChecks, type Member, type RunResult, sleep } from '@tributary/testing/verify';
+import { type Contender, runSuiteScenario } from '../harness.js';
 
 export interface CrashOptions {
   contender: Contender;
@@ -34,7 +34,7 @@ export function crashDuplicateBound(perSecond: number): number {
 export function crashScenario(o: CrashOptions): Promise<RunResult> {
   const seed = o.seed ?? 20261125;
   const bound = o.kills * crashDuplicateBound(o.perSecond);
-  return runScenario({
+  return runSuiteScenario({
     scenario: o.label ?? `3 SIGKILL ×${o.kills} of 3 members, ${o.perSecond / 1000} msg/ms`,
     options: {
       name: 's3-crash',

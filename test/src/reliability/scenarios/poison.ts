@@ -1,6 +1,11 @@
-import { eventRecord, type RecordKind } from '../harness/rate-producer.js';
-import { deadLetterChecks, exactlyOnceChecks, type RunResult, runScenario } from '../harness/run.js';
-import type { Contender } from '../harness/scenario.js';
+import {
+  deadLetterChecks,
+  eventRecord,
+  exactlyOnceChecks,
+  type RecordKind,
+  type RunResult,
+} from '@tributary/testing/verify';
+import { type Contender, runSuiteScenario } from '../harness.js';
 
 export interface PoisonOptions {
   contender: Contender;
@@ -22,7 +27,7 @@ export function poisonKind(n: number): RecordKind {
  * (the run settles with the committed offsets at the log end).
  */
 export function poisonScenario(o: PoisonOptions): Promise<RunResult> {
-  return runScenario({
+  return runSuiteScenario({
     scenario: o.label ?? `5 poison/invalid at 1 %, ${o.count} records`,
     options: {
       name: 's5-poison',
@@ -38,6 +43,6 @@ export function poisonScenario(o: PoisonOptions): Promise<RunResult> {
       await s.waitBalanced(30_000);
       await s.produce(o.perSecond, { count: o.count }, (n) => eventRecord(n, poisonKind(n)));
     },
-    expect: (m, s) => [...exactlyOnceChecks(m), ...deadLetterChecks(m, s)],
+    expect: (m, s) => [...exactlyOnceChecks(m), ...deadLetterChecks(m, { dlq: s.label === 'tributary' })],
   });
 }

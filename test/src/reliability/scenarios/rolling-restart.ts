@@ -1,6 +1,6 @@
-import type { LogLine } from '../harness/log-lines.js';
-import { exactlyOnceChecks, type RunResult, runScenario } from '../harness/run.js';
-import { type Contender, type Member, type Scenario, sleep } from '../harness/scenario.js';
+import type { LogLine } from '@tributary/testing/verify';
+import { exactlyOnceChecks, type Member, type RunResult, type Scenario, sleep } from '@tributary/testing/verify';
+import { type Contender, runSuiteScenario } from '../harness.js';
 
 export interface RollingRestartOptions {
   contender: Contender;
@@ -37,7 +37,7 @@ function rebalancesSince(s: Scenario, baseline: Map<string, number>): number {
  */
 export function rollingRestartScenario(o: RollingRestartOptions): Promise<RunResult> {
   let rebalances = 0;
-  return runScenario({
+  return runSuiteScenario({
     scenario: o.label ?? `2 rolling restart of 3 static members, ${o.perSecond / 1000} msg/ms`,
     options: {
       name: 's2-rolling',

@@ -1,5 +1,6 @@
-import { exactlyOnceChecks, type RunResult, runScenario } from '../harness/run.js';
-import type { Contender, Member } from '../harness/scenario.js';
+import type { Member } from '@tributary/testing/verify';
+import { exactlyOnceChecks, type RunResult } from '@tributary/testing/verify';
+import { type Contender, runSuiteScenario } from '../harness.js';
 
 export interface ScaleOptions {
   contender: Contender;
@@ -18,7 +19,7 @@ export interface ScaleOptions {
  * graceful leaves (SIGTERM) only, so Tributary promises lost 0 and duplicated 0.
  */
 export function scaleScenario(o: ScaleOptions): Promise<RunResult> {
-  return runScenario({
+  return runSuiteScenario({
     scenario: o.label ?? `1 scale 1→${o.maxMembers}→1, ${o.perSecond / 1000} msg/ms (${o.protocol})`,
     options: {
       name: `s1-scale-${o.protocol}`,

@@ -1,5 +1,5 @@
-import { exactlyOnceChecks, type RunResult, runScenario } from '../harness/run.js';
-import { type Contender, sleep } from '../harness/scenario.js';
+import { exactlyOnceChecks, type RunResult, sleep } from '@tributary/testing/verify';
+import { type Contender, runSuiteScenario } from '../harness.js';
 
 export interface SlowHandlerOptions {
   contender: Contender;
@@ -20,7 +20,7 @@ const SLOW_EVERY = 400;
  */
 export function slowHandlerScenario(o: SlowHandlerOptions): Promise<RunResult> {
   let leftGroup = 0;
-  return runScenario({
+  return runSuiteScenario({
     scenario: o.label ?? `7 handler slower than max.poll.interval (${SLOW_MS / 1000} s > ${MAX_POLL_MS / 1000} s)`,
     options: {
       name: 's7-slow',

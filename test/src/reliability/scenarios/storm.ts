@@ -1,5 +1,5 @@
-import { exactlyOnceChecks, type RunResult, runScenario } from '../harness/run.js';
-import { type Contender, type Member, sleep } from '../harness/scenario.js';
+import { exactlyOnceChecks, type Member, type RunResult, sleep } from '@tributary/testing/verify';
+import { type Contender, runSuiteScenario } from '../harness.js';
 
 export interface StormOptions {
   contender: Contender;
@@ -18,7 +18,7 @@ export interface StormOptions {
  * duplicated 0; afterwards the group converges and the lag returns to 0.
  */
 export function stormScenario(o: StormOptions): Promise<RunResult> {
-  return runScenario({
+  return runSuiteScenario({
     scenario: o.label ?? `4 storm: join/leave every ${o.everyMs / 1000} s for ${o.durationMs / 1000} s (${o.protocol})`,
     options: {
       name: `s4-storm-${o.protocol}`,

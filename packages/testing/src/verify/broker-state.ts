@@ -1,5 +1,5 @@
 import type { TopicPartitionOffset } from '@confluentinc/kafka-javascript';
-import { withConsumer } from '@tributary/testing';
+import { withConsumer } from '../offsets.js';
 
 export interface PartitionOffsets {
   /** Oldest offset still stored (retention deleted everything below it). */

@@ -12,8 +12,18 @@ export interface Measurement {
   lost: number;
   /** Final outcomes logged more than once for the same record (redeliveries that ran again). */
   rawDuplicates: number;
-  /** Side effects run more than once for the same event id. */
+  /** Of them: repeats of a record an abruptly ended process (SIGKILL, crash) had handled before. */
+  crashDuplicates: number;
+  /** Of them: the rest — repeats no crash explains (a graceful rebalance or stop that lost commits). */
+  gracefulDuplicates: number;
+  /** Side effects run more than once for the same business id. */
   effectDuplicates: number;
+  /** Side-effect lines recorded at all (0: the app exposes no effect counter, effect duplicates unmeasured). */
+  effectsRecorded: number;
+  /** First handlings of a record after a later offset of the same key (same topic-partition) was handled. */
+  keyOrderViolations: number;
+  /** The same per partition (meaningful for partition ordering only). */
+  partitionOrderViolations: number;
   /**
    * Longest time a partition made no progress although it had work waiting, counting only pauses
    * after which the same member went on without having given the partition up (it did not move): what a rebalance costs
@@ -42,6 +52,7 @@ export function analyze(
   lines: readonly LogLine[],
   offsets: ReadonlyMap<string, PartitionOffsets[]>,
   dlqCoordinates: ReadonlySet<string> = new Set(),
+  crashed: ReadonlySet<string> = new Set(),
 ): Measurement {
   const records = [...produced];
   const byCoordinates = new Map(records.map((r) => [coordinates(r.topic, r.partition, r.offset), r]));
@@ -67,7 +78,10 @@ export function analyze(
     invalid: invalid.length,
     lost,
     rawDuplicates: outcomes.length - seen.size,
+    ...duplicateCauses(outcomes, crashed),
     effectDuplicates: effects.length - new Set(effects.map((l) => l.effect)).size,
+    effectsRecorded: effects.length,
+    ...orderViolations(outcomes),
     ...maxPauses(outcomes, byCoordinates, revocations(lines)),
     finalLag: [...offsets.values()].reduce(
       (sum, partitions) => sum + partitions.reduce((s, o) => s + (o.high - Math.max(o.committed, o.low)), 0),
@@ -132,4 +146,61 @@ function maxPauses(
     }
   }
   return { maxPauseMs, maxPauseAnyMs };
+}
+
+/**
+ * Splits the repeats of each record: a repeat is crash-caused when a process that had handled the
+ * record before it ended abruptly (the kit's SIGKILL, or a crash) — its uncommitted work is expected
+ * to run again; any other repeat is graceful (nothing but lost or late commits explains it).
+ */
+function duplicateCauses(
+  outcomes: readonly LogLine[],
+  crashed: ReadonlySet<string>,
+): { crashDuplicates: number; gracefulDuplicates: number } {
+  const handlers = new Map<string, string[]>();
+  let crashDuplicates = 0;
+  let gracefulDuplicates = 0;
+  for (const l of [...outcomes].sort((a, b) => a.ts - b.ts)) {
+    const c = coordinates(l.t as string, l.p as number, l.o as number);
+    const before = handlers.get(c);
+    if (!before) {
+      handlers.set(c, [l.i]);
+      continue;
+    }
+    if (before.some((i) => crashed.has(i))) crashDuplicates += 1;
+    else gracefulDuplicates += 1;
+    before.push(l.i);
+  }
+  return { crashDuplicates, gracefulDuplicates };
+}
+
+/**
+ * Order as the members handled records, over all of them in time: the first handling of a record
+ * whose offset is below one already handled for the same key (or partition) is a violation.
+ * Repeats are left out (they are counted as duplicates): a redelivery replays from the committed
+ * offset, it does not reorder.
+ */
+function orderViolations(outcomes: readonly LogLine[]): {
+  keyOrderViolations: number;
+  partitionOrderViolations: number;
+} {
+  const first = new Set<string>();
+  const byKey = new Map<string, number>();
+  const byPartition = new Map<string, number>();
+  let keyOrderViolations = 0;
+  let partitionOrderViolations = 0;
+  for (const l of [...outcomes].sort((a, b) => a.ts - b.ts)) {
+    const offset = l.o as number;
+    const c = coordinates(l.t as string, l.p as number, offset);
+    if (first.has(c)) continue;
+    first.add(c);
+    const tp = `${l.t}/${l.p}`;
+    if ((byPartition.get(tp) ?? -1) > offset) partitionOrderViolations += 1;
+    else byPartition.set(tp, offset);
+    if (l.k === null || l.k === undefined) continue;
+    const key = `${tp} ${l.k}`;
+    if ((byKey.get(key) ?? -1) > offset) keyOrderViolations += 1;
+    else byKey.set(key, offset);
+  }
+  return { keyOrderViolations, partitionOrderViolations };
 }

@@ -1,14 +1,15 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 
 /**
- * One line of a consumer's log (both fixtures write the same format):
- * - a processed message: `t`/`p`/`o` (its coordinates), `id`, `out` (final outcome);
- * - a side effect: `effect` (the event id);
- * - a lifecycle event: `ev` ('started' | 'assigned' | 'revoked' | 'lost' | 'committed' | 'offset-reset' | …).
- * Every line carries the instance `i` and a wall-clock `ts`.
+ * One line of a member process's log (member/record.ts writes it; the suite's fixtures use the same format):
+ * - a handled message: `t`/`p`/`o` (its coordinates), `k` (key), `out` (final outcome);
+ * - a side effect: `effect` (the business id);
+ * - a lifecycle event: `ev` ('app' | 'assigned' | 'revoked' | 'lost' | 'committed' | 'offset-reset' | …).
+ * Every line carries the process name `i`, its `pid` and a wall-clock `ts`.
  */
 export interface LogLine {
   i: string;
+  pid?: number;
   ts: number;
   t?: string;
   p?: number;
@@ -19,6 +20,8 @@ export interface LogLine {
   effect?: string;
   ev?: string;
   tps?: string[];
+  /** On `assigned`: the whole assignment (eager), not an increment. */
+  eager?: boolean;
   offs?: [string, number][];
   tp?: string;
   code?: number;

@@ -1,87 +1,47 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrokerProcess, startBrokerProcess } from '@tributary/broker';
-import { readTopic, startTestRedis, type TestRedis } from '@tributary/testing';
+import { readTopic } from '../read-topic.js';
+import { startTestRedis, type TestRedis } from '../redis.js';
 import { analyze, type Measurement } from './analysis.js';
-import { type PartitionOffsets, topicOffsets } from './broker-state.js';
+import { lagOf, type PartitionOffsets, topicOffsets } from './broker-state.js';
 import { coordinates, type LogLine, LogReader } from './log-lines.js';
+import { VERIFY_ENV } from './member/record.js';
+import { type Member, spawnMember } from './member-process.js';
 import { type OutgoingRecord, RateProducer } from './rate-producer.js';
 
-export type Contender = 'tributary' | 'naive';
+/** The recorder every TributaryApp member gets (`node --require`). */
+export const RECORDER_PRELOAD = join(__dirname, 'member', 'preload.js');
 
-/** Where scenario work directories go (git-ignored); kept on failure or with KEEP_RELIABILITY_LOGS. */
-export const RESULTS_DIR = join(__dirname, '..', '..', '..', 'reliability', 'results');
-const WORK_DIR = join(RESULTS_DIR, 'tmp');
-const FIXTURES = join(__dirname, '..', '..', 'fixtures');
-const ENTRY: Record<Contender, string> = {
-  tributary: join(FIXTURES, 'reliability-consumer.js'),
-  naive: join(FIXTURES, 'reliability-naive.js'),
-};
-
-/**
- * Settings of a consumer process (environment of the fixtures), the same keys for both contenders
- * (the naive one ignores what it has no notion of: idempotency, DLQ, in-flight bounds).
- */
-export interface ConsumerEnv {
-  ORDERING?: 'partition' | 'key' | 'unordered';
-  /** Classic protocol assignor family: 'eager' (range/roundrobin) or 'cooperative' (cooperative-sticky). */
-  PROTOCOL?: 'eager' | 'cooperative';
-  GROUP_PROTOCOL?: 'classic' | 'consumer';
-  /** Static membership: `group.instance.id`. */
-  STATIC_ID?: string;
-  SESSION_MS?: string;
-  HEARTBEAT_MS?: string;
-  MAX_POLL_MS?: string;
-  /** Handler time per message (0: one event-loop turn). */
-  DELAY_MS?: string;
-  /** Every SLOW_EVERY-th event (n % SLOW_EVERY === SLOW_EVERY - 1) takes SLOW_MS instead. */
-  SLOW_EVERY?: string;
-  SLOW_MS?: string;
-  MAX_IN_FLIGHT?: string;
-  CONCURRENCY?: string;
-  COMMIT_MS?: string;
-  IDEMPOTENCY?: 'redis' | 'memory' | 'off';
-  LEASE_MS?: string;
-  DLQ?: '1' | '0';
-  RETRIES?: string;
-  TOPICS?: string;
-  LOG_LEVEL?: string;
-}
-
-export interface Member {
-  readonly name: string;
-  readonly child: ChildProcess;
-  readonly env: ConsumerEnv;
-  readonly startedAt: number;
-  exitedAt?: number;
-  readonly exited: Promise<number | null>;
-  readonly alive: boolean;
-  /** Sends `signal` (SIGTERM: graceful) and resolves with the exit code (-1 when killed by a signal). */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
+export type { Member };
 
 export interface ScenarioOptions {
-  /** Scenario id, e.g. 's1-scale-eager'. */
+  /** Run id, e.g. 's1-scale-eager' (names the work directory). */
   name: string;
-  contender: Contender;
+  /** What runs, for the report's consumer column ('tributary', 'naive', the app's name). */
+  label: string;
+  /** The member process's entry module. */
+  entry: string;
+  /** Preload the kit's recorder (default true): off only for apps that record themselves. */
+  record?: boolean;
+  /** The consumer group whose committed offsets count. */
+  group: string;
+  /** Topics the members consume (created with `partitions` each); the first is the default target. */
+  topics: string[];
   partitions?: number;
   brokers?: number;
+  /** Topics to create besides `topics` (e.g. a DLQ). */
+  extraTopics?: string[];
   /** Start a throwaway redis-server (the members get REDIS_URL). */
   redis?: boolean;
-  /** Settings for every member. */
-  env?: ConsumerEnv;
-  /** Topics besides `events` (same partition count). */
-  extraTopics?: string[];
+  /** Environment of every member (`{instance}` in a value is the member's logical instance). */
+  env?: Record<string, string | undefined>;
   /** librdkafka settings of the scenario's producer (e.g. a larger `message.max.bytes`). */
   producerConfig?: Record<string, string | number | boolean>;
+  /** Where the run's directory goes (default: the OS temp dir); kept on failure or with KEEP_RELIABILITY_LOGS. */
+  workDir?: string;
 }
-
-const live = new Set<ChildProcess>();
-// Whatever happens to the test process, no consumer outlives it.
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
 
 /**
  * One reliability scenario run: an embedded broker in its own process (fault controls over IPC),
@@ -91,7 +51,7 @@ process.on('exit', () => {
  */
 export class Scenario {
   readonly group: string;
-  readonly topic = 'events';
+  readonly topic: string;
   readonly members: Member[] = [];
   readonly dir: string;
   private readonly readers = new Map<string, LogReader>();
@@ -103,14 +63,15 @@ export class Scenario {
     readonly broker: BrokerProcess,
     readonly redis?: TestRedis,
   ) {
-    this.group = `${options.name}-${options.contender}`;
-    this.dir = join(WORK_DIR, `${this.group}-${Date.now()}`);
+    this.group = options.group;
+    this.topic = options.topics[0] as string;
+    this.dir = join(options.workDir ?? join(tmpdir(), 'tributary-verify'), `${options.name}-${Date.now()}`);
     mkdirSync(this.dir, { recursive: true });
   }
 
   static async start(options: ScenarioOptions): Promise<Scenario> {
     const partitions = options.partitions ?? 6;
-    const topics = ['events', ...(options.extraTopics ?? [])].map((name) => ({
+    const topics = [...options.topics, ...(options.extraTopics ?? [])].map((name) => ({
       name,
       partitions,
       replicationFactor: 1,
@@ -130,57 +91,35 @@ export class Scenario {
     return this.options.partitions ?? 6;
   }
 
-  get contender(): Contender {
-    return this.options.contender;
+  get label(): string {
+    return this.options.label;
   }
 
-  /** Starts a consumer process named `name` (its log is `<dir>/<name>.jsonl`; names are unique per scenario). */
-  member(name: string, env: ConsumerEnv = {}): Member {
+  /**
+   * Starts a member process named `name` (its log is `<dir>/<name>.jsonl`; names are unique per
+   * scenario) playing logical instance `instance` (default: `name`).
+   */
+  member(name: string, env: Record<string, string | undefined> = {}, instance = name): Member {
     if (this.readers.has(name)) throw new Error(`member name ${name} already used in ${this.group}`);
     const logFile = join(this.dir, `${name}.jsonl`);
     this.readers.set(name, new LogReader(logFile));
-    const merged = { ...this.options.env, ...env };
-    const out = openSync(join(this.dir, `${name}.out`), 'a');
-    const child = spawn(process.execPath, [ENTRY[this.options.contender]], {
+    const merged: Record<string, string> = {};
+    for (const [k, v] of Object.entries({ ...this.options.env, ...env }))
+      if (v !== undefined) merged[k] = v.replaceAll('{instance}', instance);
+    const member = spawnMember({
+      name,
+      instance,
+      argv: [...(this.options.record === false ? [] : ['--require', RECORDER_PRELOAD]), this.options.entry],
+      out: join(this.dir, `${name}.out`),
       env: {
-        ...process.env,
-        BROKERS: this.broker.bootstrapServers,
-        GROUP: this.group,
-        INSTANCE: name,
-        LOG: logFile,
+        KAFKA_BROKERS: this.broker.bootstrapServers,
+        [VERIFY_ENV.brokers]: this.broker.bootstrapServers,
+        [VERIFY_ENV.instance]: name,
+        [VERIFY_ENV.log]: logFile,
         ...(this.redis ? { REDIS_URL: this.redis.url } : {}),
         ...merged,
       },
-      stdio: ['ignore', out, out],
-      detached: false,
     });
-    closeSync(out);
-    live.add(child);
-    let exitedAt: number | undefined;
-    const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (code, signal) => {
-        live.delete(child);
-        exitedAt = Date.now();
-        resolve(code ?? (signal ? -1 : null));
-      }),
-    );
-    const member: Member = {
-      name,
-      child,
-      env: merged,
-      startedAt: Date.now(),
-      get exitedAt() {
-        return exitedAt;
-      },
-      exited,
-      get alive() {
-        return child.exitCode === null && child.signalCode === null;
-      },
-      stop: (signal = 'SIGTERM') => {
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-        return exited;
-      },
-    };
     this.members.push(member);
     return member;
   }
@@ -222,8 +161,8 @@ export class Scenario {
       const mine = new Set<string>();
       for (const l of this.linesOf(m.name)) {
         if (l.ev === 'assigned') {
-          // Eager assignments (and the naive consumer's) are the full set; cooperative ones add.
-          if (m.env.PROTOCOL === 'eager' && m.env.GROUP_PROTOCOL !== 'consumer') mine.clear();
+          // Eager assignments are the full set; cooperative ones add.
+          if (l.eager) mine.clear();
           for (const tp of l.tps ?? []) mine.add(tp);
         } else if (l.ev === 'revoked' || l.ev === 'lost') for (const tp of l.tps ?? []) mine.delete(tp);
       }
@@ -236,7 +175,7 @@ export class Scenario {
    * Waits until every partition of `topics` has exactly one live owner and every live member owns
    * its fair share (at least ⌊P/N⌋): the group converged.
    */
-  async waitBalanced(timeoutMs: number, topics = [this.topic]): Promise<void> {
+  async waitBalanced(timeoutMs: number, topics = this.options.topics): Promise<void> {
     const all = topics.flatMap((t) => Array.from({ length: this.partitions }, (_, p) => `${t}/${p}`));
     const deadline = performance.now() + timeoutMs;
     let state = '';
@@ -265,7 +204,7 @@ export class Scenario {
   }
 
   /** Broker offsets of each consumed topic for this group. */
-  async offsets(topics = [this.topic]): Promise<Map<string, PartitionOffsets[]>> {
+  async offsets(topics = this.options.topics): Promise<Map<string, PartitionOffsets[]>> {
     const entries = await Promise.all(
       topics.map(
         async (t) => [t, await topicOffsets(this.broker.bootstrapServers, this.group, t, this.partitions)] as const,
@@ -289,12 +228,13 @@ export class Scenario {
    * Waits until every produced record has an outcome and the committed offsets reached the log end.
    * Returns false on timeout (the result then shows what is missing).
    */
-  async settle(timeoutMs: number, topics = [this.topic]): Promise<boolean> {
+  async settle(timeoutMs: number, topics = this.options.topics): Promise<boolean> {
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline) {
       if ((await this.unprocessed()) === 0) {
         const offsets = await this.offsets(topics).catch(() => undefined);
-        if (offsets && [...offsets.values()].every((ps) => ps.every((o) => o.committed >= o.high))) return true;
+        // Lag 0 everywhere (a partition that never had a record needs no commit).
+        if (offsets && [...offsets.values()].every((ps) => lagOf(ps) === 0)) return true;
       }
       await sleep(500);
     }
@@ -319,10 +259,11 @@ export class Scenario {
   }
 
   /** Measures the run (call after `settle`). */
-  async measure(dlq: Set<string> = new Set(), topics = [this.topic]): Promise<Measurement> {
+  async measure(dlq: Set<string> = new Set(), topics = this.options.topics): Promise<Measurement> {
     const producer = await this.producer();
     const offsets = await this.offsets(topics);
-    return analyze(producer.records.values(), this.lines(), offsets, dlq);
+    const crashed = new Set(this.members.filter((m) => m.crashed).map((m) => m.name));
+    return analyze(producer.records.values(), this.lines(), offsets, dlq, crashed);
   }
 
   get elapsedMs(): number {
@@ -348,7 +289,7 @@ export class Scenario {
     await this.broker.stop().catch(() => this.broker.kill());
     await this.redis?.stop();
     if (keep || process.env.KEEP_RELIABILITY_LOGS)
-      process.stderr.write(`[reliability] ${this.group}: logs kept in ${this.dir}\n`);
+      process.stderr.write(`[verify] ${this.group}: logs kept in ${this.dir}\n`);
     else rmSync(this.dir, { recursive: true, force: true });
   }
 }

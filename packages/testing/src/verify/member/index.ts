@@ -1,0 +1,8 @@
+export {
+  type HandledOutcome,
+  recordAssignment,
+  recordEffect,
+  recordHandled,
+  recordLine,
+  VERIFY_ENV,
+} from './record.js';
