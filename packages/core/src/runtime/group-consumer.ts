@@ -10,7 +10,7 @@ import type { TributaryEvents } from '../events.js';
 import type { MessageContext } from '../message.js';
 import { composeHandlerChains } from '../middleware/handler-chains.js';
 import type { MiddlewareFn } from '../middleware/middleware.js';
-import type { GroupDefinition, HookKind } from '../model/definitions.js';
+import type { GroupDefinition } from '../model/definitions.js';
 import { HandlerRouter } from '../model/handler-routing.js';
 import { partitionNames, type TopicPartition } from '../model/topic-partition.js';
 import { Committer } from '../offsets/committer.js';
@@ -25,6 +25,7 @@ import { describeGroup, type GroupDescription } from './group-description.js';
 import { type GroupStats, groupStats } from './group-stats.js';
 import { checkTopics, type TopicCheck, TopicWaiter } from './missing-topics.js';
 import { PartitionControl } from './partition-control.js';
+import { runPartitionHooks } from './partition-hooks.js';
 
 export type { GroupStats } from './group-stats.js';
 
@@ -133,7 +134,7 @@ export class GroupConsumer {
       consumer: this.connection,
       commit: (owned, timeoutMs, kind) => (this.txn ?? this.committer).commitNow(owned, timeoutMs, kind),
       discardUnstarted: () => this.pipeline.discardUnstarted(),
-      runHooks: (kind, partitions) => this.runHooks(kind, partitions),
+      runHooks: (kind, partitions) => runPartitionHooks(this.definition.hooks, kind, partitions, this.logger),
       events,
       logger: this.logger,
       revokeTimeoutMs: options.revokeTimeoutMs,
@@ -223,17 +224,6 @@ export class GroupConsumer {
       throw new MissingTopicsError(this.groupId, check.missing, check.suggestions);
     }
     return check;
-  }
-
-  private async runHooks(kind: HookKind, partitions: TopicPartition[]): Promise<void> {
-    for (const hook of this.definition.hooks[kind]) {
-      try {
-        await hook.run(partitions);
-      } catch (err) {
-        // A hook's failure must not block the rebalance (the group would stall for everyone).
-        this.logger.error({ err, hook: hook.name }, `partition ${kind} hook failed`);
-      }
-    }
   }
 
   /**
