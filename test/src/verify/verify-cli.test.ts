@@ -82,3 +82,42 @@ test('tributary verify catches an app that commits nothing: graceful duplicates 
   );
   assert.match(run.stderr, /a guarantee did not hold/);
 });
+
+test('tributary verify catches an auto-commit app whose handler does not await its work: a SIGKILL loses messages, exit 1', async () => {
+  const run = await tributary(
+    [
+      'verify',
+      '--app',
+      join(apps, 'auto-commit-app.js'),
+      '--group',
+      'auto-commit-orders',
+      '--topic',
+      'orders',
+      '--scenario',
+      'sigkill',
+      '--instances',
+      '2',
+      '--duration',
+      '20',
+      '--rate',
+      '300',
+      '--settle',
+      '10',
+      '--json',
+    ],
+    240_000,
+  );
+  assert.equal(run.code, 1, run.stderr);
+  const json = JSON.parse(run.stdout) as JsonReport;
+  const row = json.rows[0] as ResultRow;
+  // Committed before its work ran: what was pending at the kill (and at the final stop) is gone.
+  assert.ok(row.measurement.lost > 0, JSON.stringify(row.measurement));
+  // It kept up: every offset was committed, so what is missing was lost, not left as lag.
+  assert.equal(row.measurement.finalLag, 0, JSON.stringify(row.measurement));
+  const failed = row.checks.filter((c) => !c.ok).map((c) => c.name);
+  assert.ok(
+    failed.some((n) => n.startsWith('lost')),
+    failed.join('; '),
+  );
+  assert.match(run.stderr, /sigkill: killed m\d \(SIGKILL\)/);
+});
