@@ -1,24 +1,26 @@
 import { ContextIdFactory, type DiscoveryService, type ModuleRef } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
-import { HandlerRegistrationError, type MessageContext, type Resolvable, type Resolver } from '@tributary/core';
+import { type AnyContext, HandlerRegistrationError, type Resolvable, type Resolver } from '@tributary/core';
 
 type ContextId = ReturnType<typeof ContextIdFactory.create>;
 
-const isMessageContext = (v: unknown): v is MessageContext =>
-  typeof v === 'object' && v !== null && 'message' in v && 'signal' in v;
+/** A message's context, or a batch's (`@ConsumeBatch`): what REQUEST is in its sub-tree. */
+const isMessageContext = (v: unknown): v is AnyContext =>
+  typeof v === 'object' && v !== null && ('message' in v || 'messages' in v) && 'signal' in v;
 
 /**
  * Resolves handler and middleware classes from Nest's container, with Nest's scopes:
  * - a singleton (default scope, static dependency tree): the instance Nest built;
  * - a transient provider: one instance of its own, resolved on first use;
  * - a request-scoped one (or one depending on a request-scoped provider): a new instance per
- *   message, in a DI sub-tree of its own in which `@Inject(REQUEST)` is the message's
- *   `MessageContext` — the middleware and the handler of one message share that sub-tree.
+ *   message (a batch handler's: per batch), in a DI sub-tree of its own in which `@Inject(REQUEST)` is
+ *   the message's `MessageContext` (the batch's `BatchContext`) — the middleware and the handler of one
+ *   message share that sub-tree.
  * A class that no module provides fails at bootstrap, naming it.
  */
 export class NestResolver implements Resolver {
   private readonly wrappers = new Map<Function, InstanceWrapper>();
-  private readonly contexts = new WeakMap<MessageContext, ContextId>();
+  private readonly contexts = new WeakMap<AnyContext, ContextId>();
 
   constructor(
     private readonly moduleRef: ModuleRef,

@@ -5,7 +5,9 @@ import { Inject, Injectable, Module, Scope } from '@nestjs/common';
 import { NestFactory, REQUEST } from '@nestjs/core';
 import { HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import {
+  type BatchContext,
   Consume,
+  ConsumeBatch,
   ConsumerGroup,
   HandlerRegistrationError,
   type Message,
@@ -248,6 +250,48 @@ test("Nest's scopes: a request-scoped handler is built per message with REQUEST 
     (err: unknown) =>
       err instanceof HandlerRegistrationError && /NotAProvider: is not a Nest provider/.test(err.message),
   );
+});
+
+test('a request-scoped batch handler: one sub-tree per batch, REQUEST = its BatchContext', async () => {
+  const topic = uniqueName('nest-batch');
+  const group = uniqueName('nest-batch-g');
+  await kafka.createTopic({ name: topic, partitions: 1 });
+  await produceMessages(kafka.bootstrapServers, topic, 30);
+  const batches: { instance: number; offsets: number[]; requestOffsets: number[] }[] = [];
+  let built = 0;
+
+  @Injectable({ scope: Scope.REQUEST })
+  class PerBatch {
+    readonly id = ++built;
+    constructor(@Inject(REQUEST) private readonly request: BatchContext) {}
+    offsets() {
+      return this.request.messages.map((m) => m.offset);
+    }
+  }
+  @Injectable()
+  @ConsumerGroup(group)
+  class Bulk {
+    constructor(private readonly perBatch: PerBatch) {}
+    @ConsumeBatch({ topic, maxSize: 10 })
+    async on(messages: Message[]) {
+      batches.push({
+        instance: this.perBatch.id,
+        offsets: messages.map((m) => m.offset),
+        requestOffsets: this.perBatch.offsets(),
+      });
+    }
+  }
+  @Module({
+    imports: [TributaryModule.forRoot({ brokers: kafka.bootstrapServers, logger: quietLogger })],
+    providers: [PerBatch, Bulk],
+  })
+  class AppModule {}
+
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: false, abortOnError: false });
+  await waitUntil(() => batches.flatMap((b) => b.offsets).length >= 30, { message: 'all 30 handled' });
+  await app.close();
+  for (const b of batches) assert.deepEqual(b.requestOffsets, b.offsets, "the batch's REQUEST is its own context");
+  assert.equal(new Set(batches.map((b) => b.instance)).size, batches.length, 'one sub-tree per batch');
 });
 
 test('forRootAsync: options from a provider of an imported module; a transient handler is one instance of its own; the producer provider sends', async () => {
