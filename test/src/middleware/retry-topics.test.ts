@@ -89,7 +89,9 @@ const totalEnd = async (topic: string, partitions: number) =>
   (await endOffsets(kafka.bootstrapServers, topic, partitions)).reduce((n, o) => n + o, 0);
 
 test('a message failing twice succeeds through retry.1 and retry.2 while its partition keeps flowing', async () => {
-  const delays = [500, 1000];
+  // The first delay leaves the source partition time to go on even on a loaded machine (a 500 ms one
+  // lost that race once in CI, with the other test files running beside it).
+  const delays = [2000, 1000];
   const count = 20;
   const poison = 5;
   const { topic, group } = await setup(delays, count);
