@@ -93,7 +93,15 @@ export function startProcess(name, cmd, args, { cwd, env, logPath }) {
   };
   child.stdout.setEncoding('utf8').on('data', append);
   child.stderr.setEncoding('utf8').on('data', append);
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  // 'close', not 'exit': 'exit' can come before the last output was read from the pipes, and a check of
+  // the output right after it (the "tributary stopped" line of a graceful stop) would miss that line.
+  let closed = false;
+  const exited = new Promise((resolve) =>
+    child.on('close', (code, signal) => {
+      closed = true;
+      resolve(code ?? signal);
+    }),
+  );
   exited.then((code) => {
     for (const waiter of waiters) waiter.exited(code);
   });
@@ -124,11 +132,11 @@ export function startProcess(name, cmd, args, { cwd, env, logPath }) {
         }
         waiters.add(waiter);
         waiter.check();
-        if (child.exitCode !== null || child.signalCode !== null) waiter.exited(child.exitCode ?? child.signalCode);
+        if (closed) waiter.exited(child.exitCode ?? child.signalCode);
       });
     },
     async stop(graceMs = 30_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode ?? child.signalCode;
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       const code = await exited;
