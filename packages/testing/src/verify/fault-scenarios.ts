@@ -1,5 +1,52 @@
-import { ApiKey, KafkaErrorCode } from '@tributary/broker';
+import { ApiKey, type BrokerProcess, KafkaErrorCode } from '@tributary/broker';
 import { type AppScenarioPlan, producing, sleep } from './app-scenario-support.js';
+
+/** One fault of `brokerFaultPhases`: apply it (`start`), keep it a while, lift it (`end`), watch. */
+export type FaultPhase = (what: string, start: () => Promise<void>, end?: () => Promise<void>) => Promise<void>;
+
+/**
+ * The broker faults, one after another, on a 3-broker cluster: broker 2 down and up again;
+ * OffsetCommit and Produce requests failing with retriable errors; the group's coordinator moved to
+ * broker 3; 500 ms round trips on every broker. `phase` decides how long each lasts and what is
+ * recorded around it (the kit's scenario and the project's reliability suite share this sequence).
+ */
+export async function brokerFaultPhases(broker: BrokerProcess, group: string, phase: FaultPhase): Promise<void> {
+  await phase(
+    'broker 2 down, then up',
+    () => broker.setBrokerDown(2),
+    () => broker.setBrokerUp(2),
+  );
+  await phase('6 OffsetCommit errors', () =>
+    broker.injectErrors(ApiKey.OffsetCommit, [
+      KafkaErrorCode.COORDINATOR_NOT_AVAILABLE,
+      KafkaErrorCode.REQUEST_TIMED_OUT,
+      KafkaErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+      KafkaErrorCode.NOT_COORDINATOR,
+      KafkaErrorCode.REQUEST_TIMED_OUT,
+      KafkaErrorCode.COORDINATOR_NOT_AVAILABLE,
+    ]),
+  );
+  await phase('6 Produce errors', () =>
+    broker.injectErrors(ApiKey.Produce, [
+      KafkaErrorCode.NOT_LEADER_OR_FOLLOWER,
+      KafkaErrorCode.REQUEST_TIMED_OUT,
+      KafkaErrorCode.NOT_ENOUGH_REPLICAS,
+      KafkaErrorCode.NOT_LEADER_OR_FOLLOWER,
+      KafkaErrorCode.REQUEST_TIMED_OUT,
+      KafkaErrorCode.NOT_ENOUGH_REPLICAS,
+    ]),
+  );
+  await phase('coordinator moved to broker 3', () => broker.setCoordinator(group, 3));
+  await phase(
+    'RTT 500 ms on every broker',
+    async () => {
+      for (let id = 1; id <= 3; id++) await broker.setRtt(id, 500);
+    },
+    async () => {
+      for (let id = 1; id <= 3; id++) await broker.setRtt(id, 0);
+    },
+  );
+}
 
 export function brokerFaults(): AppScenarioPlan {
   return {
@@ -11,7 +58,7 @@ export function brokerFaults(): AppScenarioPlan {
       await s.waitBalanced(ctx.convergeMs);
       const phaseMs = Math.max(1000, ctx.durationMs / 10);
       const done: string[] = [];
-      const phase = async (what: string, start: () => Promise<void>, end?: () => Promise<void>) => {
+      const phase: FaultPhase = async (what, start, end) => {
         await start();
         await sleep(phaseMs);
         await end?.();
@@ -19,44 +66,7 @@ export function brokerFaults(): AppScenarioPlan {
         ctx.progress(what);
         done.push(what);
       };
-      const errors = (codes: number[]) => [...codes, ...codes];
-      await producing(s, ctx, async () => {
-        await phase(
-          'broker 2 down, then up',
-          () => s.broker.setBrokerDown(2),
-          () => s.broker.setBrokerUp(2),
-        );
-        await phase('6 OffsetCommit errors', () =>
-          s.broker.injectErrors(
-            ApiKey.OffsetCommit,
-            errors([
-              KafkaErrorCode.COORDINATOR_NOT_AVAILABLE,
-              KafkaErrorCode.REQUEST_TIMED_OUT,
-              KafkaErrorCode.NOT_COORDINATOR,
-            ]),
-          ),
-        );
-        await phase('6 Produce errors', () =>
-          s.broker.injectErrors(
-            ApiKey.Produce,
-            errors([
-              KafkaErrorCode.NOT_LEADER_OR_FOLLOWER,
-              KafkaErrorCode.REQUEST_TIMED_OUT,
-              KafkaErrorCode.NOT_ENOUGH_REPLICAS,
-            ]),
-          ),
-        );
-        await phase('coordinator moved to broker 3', () => s.broker.setCoordinator(s.group, 3));
-        await phase(
-          'RTT 500 ms on every broker',
-          async () => {
-            for (let id = 1; id <= 3; id++) await s.broker.setRtt(id, 500);
-          },
-          async () => {
-            for (let id = 1; id <= 3; id++) await s.broker.setRtt(id, 0);
-          },
-        );
-      });
+      await producing(s, ctx, () => brokerFaultPhases(s.broker, s.group, phase));
       notes.push(`in turn, ${phaseMs} ms each and as long after: ${done.join('; ')}`);
     },
   };

@@ -3,6 +3,7 @@ export { VERIFY_SCENARIOS, type VerifyScenario } from './app-scenarios.js';
 export { type PartitionOffsets, topicOffsets } from './broker-state.js';
 export { commitRegressions } from './commit-order.js';
 export { crashDuplicateBound, DEFAULT_EXPECTATIONS, type Expectations } from './expectations.js';
+export { brokerFaultPhases, type FaultPhase } from './fault-scenarios.js';
 export { coordinates, type LogLine, LogReader } from './log-lines.js';
 export type { Member } from './member-process.js';
 export { type MessageFactory, VerifyInputError, type VerifyMessage } from './messages.js';

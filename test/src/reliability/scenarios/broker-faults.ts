@@ -1,5 +1,10 @@
-import { ApiKey, KafkaErrorCode } from '@tributary/broker';
-import { exactlyOnceChecks, type RunResult, sleep } from '@tributary/testing/verify';
+import {
+  brokerFaultPhases,
+  exactlyOnceChecks,
+  type FaultPhase,
+  type RunResult,
+  sleep,
+} from '@tributary/testing/verify';
 import { type Contender, runSuiteScenario } from '../harness.js';
 
 export interface BrokerFaultsOptions {
@@ -43,7 +48,7 @@ export function brokerFaultsScenario(o: BrokerFaultsOptions): Promise<RunResult>
       await s.waitBalanced(45_000);
       let faulting = true;
       const producing = s.produce(o.perSecond, { until: () => !faulting });
-      const phase = async (what: string, start: () => Promise<void>, end?: () => Promise<void>) => {
+      const phase: FaultPhase = async (what, start, end) => {
         const before = await s.unprocessed();
         await start();
         await sleep(o.phaseMs);
@@ -53,41 +58,7 @@ export function brokerFaultsScenario(o: BrokerFaultsOptions): Promise<RunResult>
       };
       try {
         await sleep(o.phaseMs);
-        await phase(
-          'broker 2 down, then up',
-          () => s.broker.setBrokerDown(2),
-          () => s.broker.setBrokerUp(2),
-        );
-        await phase('6 OffsetCommit errors', () =>
-          s.broker.injectErrors(ApiKey.OffsetCommit, [
-            KafkaErrorCode.COORDINATOR_NOT_AVAILABLE,
-            KafkaErrorCode.REQUEST_TIMED_OUT,
-            KafkaErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
-            KafkaErrorCode.NOT_COORDINATOR,
-            KafkaErrorCode.REQUEST_TIMED_OUT,
-            KafkaErrorCode.COORDINATOR_NOT_AVAILABLE,
-          ]),
-        );
-        await phase('6 Produce errors', () =>
-          s.broker.injectErrors(ApiKey.Produce, [
-            KafkaErrorCode.NOT_LEADER_OR_FOLLOWER,
-            KafkaErrorCode.REQUEST_TIMED_OUT,
-            KafkaErrorCode.NOT_ENOUGH_REPLICAS,
-            KafkaErrorCode.NOT_LEADER_OR_FOLLOWER,
-            KafkaErrorCode.REQUEST_TIMED_OUT,
-            KafkaErrorCode.NOT_ENOUGH_REPLICAS,
-          ]),
-        );
-        await phase('coordinator moved to broker 3', () => s.broker.setCoordinator(s.group, 3));
-        await phase(
-          'RTT 500 ms on every broker',
-          async () => {
-            for (let id = 1; id <= BROKERS; id++) await s.broker.setRtt(id, 500);
-          },
-          async () => {
-            for (let id = 1; id <= BROKERS; id++) await s.broker.setRtt(id, 0);
-          },
-        );
+        await brokerFaultPhases(s.broker, s.group, phase);
       } finally {
         faulting = false;
         await producing;
