@@ -13,6 +13,7 @@ export { TributaryApp, type TributaryAppConfig } from './app/tributary-app.js';
 export type { GroupOptions, Ordering } from './config/schema.js';
 export { TRIBUTARY_RDKAFKA_DEFAULTS } from './connection/consumer-config.js';
 export type { CommitFailureReason } from './connection/error-codes.js';
+export { produceWhenRoom } from './connection/produce-when-room.js';
 export type { Decoder, DecoderOption, SchemaLike } from './decode.js';
 export {
   Consume,

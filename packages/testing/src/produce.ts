@@ -1,4 +1,5 @@
 import { Producer } from '@confluentinc/kafka-javascript';
+import { produceWhenRoom } from '@tributary/core';
 
 export interface TestMessage {
   key: string | Buffer | null;
@@ -13,8 +14,6 @@ export interface ProduceOptions {
   /** Extra librdkafka producer properties. */
   rdkafka?: Record<string, string | number | boolean>;
 }
-
-const QUEUE_FULL = -184; // RD_KAFKA_RESP_ERR__QUEUE_FULL
 
 /**
  * Produces `count` messages and resolves once every one is acknowledged by the broker
@@ -58,15 +57,9 @@ export async function produceMessages(
     for (let i = 0; i < count && !failure; i++) {
       const m = build(i);
       const value = m.value === null ? null : Buffer.isBuffer(m.value) ? m.value : Buffer.from(m.value);
-      for (;;) {
-        try {
-          producer.produce(topic, m.partition ?? null, value, m.key, Date.now(), undefined, m.headers);
-          break;
-        } catch (err) {
-          if ((err as { code?: number }).code !== QUEUE_FULL) throw err;
-          await new Promise((resolve) => setTimeout(resolve, 5)); // let delivery reports drain the queue
-        }
-      }
+      await produceWhenRoom(() =>
+        producer.produce(topic, m.partition ?? null, value, m.key, Date.now(), undefined, m.headers),
+      );
     }
     if (count > 0) await done;
   } finally {

@@ -1,4 +1,5 @@
 import { type KafkaConsumer, type LibrdKafkaError, Producer } from '@confluentinc/kafka-javascript';
+import { produceWhenRoom } from '../connection/produce-when-room.js';
 import { TributaryError } from '../errors.js';
 import type { CommitOffset } from '../model/topic-partition.js';
 
@@ -24,7 +25,6 @@ export class TransactionError extends TributaryError {
   }
 }
 
-const QUEUE_FULL = -184;
 const STEP_TIMEOUT_MS = 30_000;
 
 /** What the transaction runner needs from a transactional producer (a fake in unit tests). */
@@ -64,8 +64,8 @@ export class TransactionalProducer implements TransactionPort {
     const value =
       record.value === null ? null : Buffer.isBuffer(record.value) ? record.value : Buffer.from(record.value);
     const headers = Object.entries(record.headers ?? {}).map(([name, v]) => ({ [name]: v }));
-    for (;;) {
-      try {
+    try {
+      await produceWhenRoom(() =>
         this.producer.produce(
           record.topic,
           record.partition ?? null,
@@ -74,13 +74,10 @@ export class TransactionalProducer implements TransactionPort {
           Date.now(),
           undefined,
           headers,
-        );
-        return;
-      } catch (err) {
-        const code = (err as { code?: number }).code;
-        if (code !== QUEUE_FULL) throw new TransactionError('produce', code, false, (err as Error).message);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+        ),
+      );
+    } catch (err) {
+      throw new TransactionError('produce', (err as { code?: number }).code, false, (err as Error).message);
     }
   }
 

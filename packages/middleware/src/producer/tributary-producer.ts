@@ -1,6 +1,6 @@
 import { type LibrdKafkaError, Producer } from '@confluentinc/kafka-javascript';
 import { context, propagation } from '@opentelemetry/api';
-import { redactConfig, TributaryError } from '@tributary/core';
+import { produceWhenRoom, redactConfig, TributaryError } from '@tributary/core';
 import type { Logger } from 'pino';
 
 export interface ProducerRecord {
@@ -34,8 +34,6 @@ export class ProduceError extends TributaryError {
     super(`produce to ${topic} failed: ${message}`);
   }
 }
-
-const QUEUE_FULL = -184;
 
 /**
  * An idempotent producer whose `send` resolves when the broker acknowledged that very message
@@ -92,8 +90,8 @@ export class TributaryProducer {
     const acknowledged = new Promise<void>((resolve, reject) =>
       this.pending.set(id, { resolve, reject, topic: record.topic }),
     );
-    for (;;) {
-      try {
+    try {
+      await produceWhenRoom(() =>
         this.producer.produce(
           record.topic,
           record.partition ?? null,
@@ -102,16 +100,11 @@ export class TributaryProducer {
           record.timestamp ?? Date.now(),
           id,
           Object.entries(headers).map(([name, v]) => ({ [name]: v })),
-        );
-        break;
-      } catch (err) {
-        const code = (err as { code?: number }).code;
-        if (code !== QUEUE_FULL) {
-          this.pending.delete(id);
-          throw new ProduceError(record.topic, code, (err as Error).message);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 5)); // local queue full: let deliveries drain
-      }
+        ),
+      );
+    } catch (err) {
+      this.pending.delete(id);
+      throw new ProduceError(record.topic, (err as { code?: number }).code, (err as Error).message);
     }
     return acknowledged;
   }
