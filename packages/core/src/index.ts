@@ -42,6 +42,7 @@ export { redactConfig } from './logger.js';
 export {
   type AnyContext,
   type BatchContext,
+  type HandlerRunContext,
   type Headers,
   isBatch,
   type Message,

@@ -19,30 +19,40 @@ export interface Message<T = unknown> {
   readonly size: number;
 }
 
-/** What a handler and its middleware know about the work in progress. */
-export interface MessageContext<T = unknown> {
+/** What a handler and its middleware know about the work in progress: a message's or a batch's. */
+export interface HandlerRunContext {
   readonly groupId: string;
   /** `Class.method` of the handler. */
   readonly handler: string;
-  readonly message: Message<T>;
   /** 1 on the first try; the retry middleware and the core's own retry increase it. */
   attempt: number;
   /** Aborted when the partition is revoked past `revokeTimeoutMs`, or on shutdown timeout. */
   readonly signal: AbortSignal;
-  /** A child logger bound to group, topic, partition, offset, key and attempt. */
+  /**
+   * A child logger bound to the group, handler, topic, partition and attempt, and to the message's
+   * offset and key (a batch: its first and last offset and its size).
+   */
   logger: Logger;
-  /** Set by middleware that settles the message without (or instead of) the handler. */
+  /**
+   * Set by middleware that settles the work without (or instead of) the handler (a batch: applied to
+   * the messages not settled yet when the chain returns).
+   */
   outcome?: MessageOutcome;
-  /** Free-form per-message state middleware can share. */
+  /** Free-form state middleware can share while the message (the batch) runs. */
   readonly state: Map<string | symbol, unknown>;
   /**
-   * Backs off without failing: throws a `PauseRequest`, so nothing after it runs. The message is
-   * not completed (not committed); it runs again after `ms`, and its lane — the partition in
-   * partition ordering, the key in key ordering — waits meanwhile while other lanes go on (the
-   * wait takes none of the group's `concurrency` slots). A revoke or stop ends the wait (the next
-   * owner runs the message).
+   * Backs off without failing: throws a `PauseRequest`, so nothing after it runs. The message (a
+   * batch: its unsettled messages) is not completed (not committed); it runs again after `ms`, and
+   * its lane — the partition in partition ordering, the key in key ordering — waits meanwhile while
+   * other lanes go on (the wait takes none of the group's `concurrency` slots). A revoke or stop ends
+   * the wait (the next owner runs it).
    */
   pause(ms: number): never;
+}
+
+/** What a handler of single messages and its middleware know about the message in progress. */
+export interface MessageContext<T = unknown> extends HandlerRunContext {
+  readonly message: Message<T>;
 }
 
 /**
@@ -61,11 +71,9 @@ export type MessageOutcome = 'done' | 'dead-lettered' | 'skipped' | 'retry-sched
  * takes `outcome` (default `done`); when it throws, the unsettled ones run again (retry) and the
  * commit never passes them.
  */
-export interface BatchContext<T = unknown> {
+export interface BatchContext<T = unknown> extends HandlerRunContext {
   /** Always true: tells a batch from a single message in middleware that handles both. */
   readonly batch: true;
-  readonly groupId: string;
-  readonly handler: string;
   /**
    * The messages this run hands to the handler: the batch's unsettled messages unless middleware
    * narrowed it (retry's `splitOnFailure` runs halves). Settled messages are left out when it runs.
@@ -77,15 +85,6 @@ export interface BatchContext<T = unknown> {
   resolve(offset: number): void;
   /** Settles these messages with a final outcome (e.g. the DLQ middleware: `dead-lettered`). */
   settle(messages: readonly Message<T>[], outcome: MessageOutcome): void;
-  attempt: number;
-  readonly signal: AbortSignal;
-  /** A child logger bound to group, handler, topic, partition, the batch's first and last offset and size. */
-  logger: Logger;
-  /** Applied to the unsettled messages when the chain returns (set by middleware, like `MessageContext.outcome`). */
-  outcome?: MessageOutcome;
-  readonly state: Map<string | symbol, unknown>;
-  /** As `MessageContext.pause`: the unsettled messages run again after `ms`; the lane waits. */
-  pause(ms: number): never;
 }
 
 /** The context of a single message or of a batch: what middleware marked `handlesBatches` receives. */

@@ -9,6 +9,7 @@ import { withMiddlewareTopics } from '../middleware/middleware-topics.js';
 import type { GroupDefinition, HandlerDefinition } from '../model/definitions.js';
 import { HandlerRouter } from '../model/handler-routing.js';
 import { BatchRunContext } from '../pipeline/batch-context.js';
+import { RunContext } from '../pipeline/run-context.js';
 import { type Resolver, tsyringeResolver } from './resolver.js';
 import { scanHandlers } from './scan.js';
 
@@ -219,26 +220,23 @@ class DecodingMessage implements Message {
 }
 
 /** `ctx` as the executor builds it: the logger carries the message's coordinates. */
-class HarnessContext implements MessageContext {
-  attempt = 1;
-  outcome?: MessageOutcome;
-  readonly state = new Map<string | symbol, unknown>();
-  private childLogger?: Logger;
-
+class HarnessContext extends RunContext implements MessageContext {
   constructor(
-    readonly groupId: string,
+    groupId: string,
     readonly handler: string,
     readonly message: Message,
-    readonly signal: AbortSignal,
-    private readonly parentLogger: Logger,
-  ) {}
-
-  pause(ms: number): never {
-    throw new PauseRequest(ms);
+    private readonly abortSignal: AbortSignal,
+    parentLogger: Logger,
+  ) {
+    super(groupId, parentLogger);
   }
 
-  get logger(): Logger {
-    this.childLogger ??= this.parentLogger.child({
+  protected createSignal() {
+    return { signal: this.abortSignal, release() {} };
+  }
+
+  protected loggerBindings() {
+    return {
       group: this.groupId,
       handler: this.handler,
       topic: this.message.topic,
@@ -246,10 +244,6 @@ class HarnessContext implements MessageContext {
       offset: this.message.offset,
       key: this.message.key,
       attempt: this.attempt,
-    });
-    return this.childLogger;
-  }
-  set logger(logger: Logger) {
-    this.childLogger = logger;
+    };
   }
 }

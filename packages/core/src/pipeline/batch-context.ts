@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { PauseRequest } from '../errors.js';
 import type { BatchContext, Message, MessageOutcome } from '../message.js';
+import { RunContext } from './run-context.js';
 
 /**
  * `ctx` of a batch as the batch executor builds it. It owns which of the batch's messages are
@@ -11,28 +11,28 @@ import type { BatchContext, Message, MessageOutcome } from '../message.js';
  * message the handler ran successfully inside a chain that then threw is `succeeded`: settled by
  * the executor once the chain settles, never run again.
  */
-export class BatchRunContext<M extends Message = Message> implements BatchContext {
+export class BatchRunContext<M extends Message = Message> extends RunContext implements BatchContext {
   readonly batch = true as const;
-  attempt = 1;
-  outcome?: MessageOutcome;
   messages: readonly Message[];
   private readonly open: Set<M>;
   private readonly succeeded = new Set<Message>();
-  private stateMap?: Map<string | symbol, unknown>;
-  private childLogger?: Logger;
-  private handlerSignal?: { signal: AbortSignal; release(): void };
 
   constructor(
-    readonly groupId: string,
+    groupId: string,
     readonly handler: string,
     private readonly all: readonly M[],
-    private readonly parentLogger: Logger,
+    parentLogger: Logger,
     private readonly onSettle: (message: M, outcome: MessageOutcome) => void,
     /** The handlers' abort signal, created on first read (see `MessageContext.signal`). */
-    private readonly createSignal: () => { signal: AbortSignal; release(): void },
+    private readonly signalOf: () => { signal: AbortSignal; release(): void },
   ) {
+    super(groupId, parentLogger);
     this.open = new Set(all);
     this.messages = all;
+  }
+
+  protected createSignal() {
+    return this.signalOf();
   }
 
   /** Not settled and not run successfully yet, in offset order. */
@@ -71,27 +71,9 @@ export class BatchRunContext<M extends Message = Message> implements BatchContex
     this.settle([...this.succeeded], 'done');
   }
 
-  pause(ms: number): never {
-    throw new PauseRequest(ms);
-  }
-
-  get signal(): AbortSignal {
-    this.handlerSignal ??= this.createSignal();
-    return this.handlerSignal.signal;
-  }
-
-  release(): void {
-    this.handlerSignal?.release();
-  }
-
-  get state(): Map<string | symbol, unknown> {
-    this.stateMap ??= new Map();
-    return this.stateMap;
-  }
-
-  get logger(): Logger {
+  protected loggerBindings() {
     const first = this.all[0] as M;
-    this.childLogger ??= this.parentLogger.child({
+    return {
       handler: this.handler,
       topic: first.topic,
       partition: first.partition,
@@ -99,10 +81,6 @@ export class BatchRunContext<M extends Message = Message> implements BatchContex
       lastOffset: (this.all[this.all.length - 1] as M).offset,
       batchSize: this.all.length,
       attempt: this.attempt,
-    });
-    return this.childLogger;
-  }
-  set logger(logger: Logger) {
-    this.childLogger = logger;
+    };
   }
 }

@@ -6,6 +6,7 @@ import { LoggedPayload } from '../log-serializers.js';
 import type { MessageContext, MessageOutcome } from '../message.js';
 import type { LaneSlot } from './lane-slot.js';
 import type { PipelineMessage } from './message-envelope.js';
+import { RunContext } from './run-context.js';
 
 export interface ExecutorDeps {
   groupId: string;
@@ -20,62 +21,32 @@ export interface ExecutorDeps {
   counters: { processed: number; failures: number; lastPollAt: number };
 }
 
-class Context implements MessageContext {
-  attempt = 1;
-  outcome?: MessageOutcome;
-  private stateMap?: Map<string | symbol, unknown>;
-  private childLogger?: Logger;
-
+class Context extends RunContext implements MessageContext {
   constructor(
-    readonly groupId: string,
+    groupId: string,
     readonly message: PipelineMessage,
-    private readonly parentLogger: Logger,
-  ) {}
-
-  private handlerSignal?: { signal: AbortSignal; release(): void };
-
-  /**
-   * Created on first read: an AbortController per message cost more than everything else the
-   * pipeline does per message (createAbortSignal was the top self-time function of a no-op run),
-   * and most handlers never read it. Aborted when the partition's revoke or the stop times out.
-   */
-  get signal(): AbortSignal {
-    this.handlerSignal ??= this.message.owner.handlerSignal();
-    return this.handlerSignal.signal;
+    parentLogger: Logger,
+  ) {
+    super(groupId, parentLogger);
   }
 
-  /** Unregisters the signal (if one was created) once the message left the handler. */
-  release(): void {
-    this.handlerSignal?.release();
-  }
-
-  get state(): Map<string | symbol, unknown> {
-    this.stateMap ??= new Map();
-    return this.stateMap;
-  }
-
-  pause(ms: number): never {
-    throw new PauseRequest(ms);
+  protected createSignal() {
+    return this.message.owner.handlerSignal();
   }
 
   get handler() {
     return this.message.handler.name;
   }
 
-  // A child logger per message costs more than the no-op handler it would wrap: build it on first use.
-  get logger(): Logger {
-    this.childLogger ??= this.parentLogger.child({
+  protected loggerBindings() {
+    return {
       handler: this.message.handler.name,
       topic: this.message.topic,
       partition: this.message.partition,
       offset: this.message.offset,
       key: this.message.key,
       attempt: this.attempt,
-    });
-    return this.childLogger;
-  }
-  set logger(logger: Logger) {
-    this.childLogger = logger;
+    };
   }
 }
 
