@@ -2,7 +2,7 @@ import { HandlerError, PauseRequest } from '../errors.js';
 import { LoggedPayload } from '../log-serializers.js';
 import type { BatchContext, MessageOutcome } from '../message.js';
 import { BatchRunContext } from './batch-context.js';
-import { type ExecutorDeps, sleepUnlessAborted } from './executor.js';
+import { coreRetryBackoffMs, type ExecutorDeps, sleepUnlessAborted, waitOutPause } from './executor.js';
 import type { LaneSlot } from './lane-slot.js';
 import type { PipelineMessage } from './message-envelope.js';
 
@@ -62,11 +62,7 @@ export async function executeBatch(messages: PipelineMessage[], deps: ExecutorDe
             offset: first.offset,
             ms: cause.ms,
           });
-          slot?.release(); // waiting only: the slot serves other lanes meanwhile (see execute)
-          await sleepUnlessAborted(cause.ms, owner.revokeSignal);
-          if (owner.leaving || owner.abortReason) return; // not done: the next owner runs them
-          await slot?.reacquire();
-          if (owner.leaving || owner.abortReason) return;
+          if (!(await waitOutPause(cause.ms, owner, slot))) return; // not done: the next owner runs them
           ctx.outcome = undefined;
           continue;
         }
@@ -105,7 +101,7 @@ async function failed(ctx: BatchRunContext<PipelineMessage>, cause: unknown, dep
     });
   }
   if (owner.leaving || owner.abortReason) return false;
-  const backoff = Math.min(deps.retryBackoffMs.max, deps.retryBackoffMs.initial * 2 ** (ctx.attempt - 1));
+  const backoff = coreRetryBackoffMs(deps, ctx.attempt);
   const last = unsettled[unsettled.length - 1] as PipelineMessage;
   deps.logger.error(
     {

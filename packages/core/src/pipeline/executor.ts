@@ -4,6 +4,7 @@ import { HandlerError, PauseRequest } from '../errors.js';
 import type { TributaryEvents } from '../events.js';
 import { LoggedPayload } from '../log-serializers.js';
 import type { MessageContext, MessageOutcome } from '../message.js';
+import type { OwnedPartition } from '../partitions/owned-partition.js';
 import type { LaneSlot } from './lane-slot.js';
 import type { PipelineMessage } from './message-envelope.js';
 import { RunContext } from './run-context.js';
@@ -51,6 +52,24 @@ class Context extends RunContext implements MessageContext {
 }
 
 const coordinates = (m: PipelineMessage) => ({ topic: m.topic, partition: m.partition, offset: m.offset });
+
+/** The core's wait before retrying work that failed on `attempt`: doubled per attempt, capped. */
+export function coreRetryBackoffMs(deps: Pick<ExecutorDeps, 'retryBackoffMs'>, attempt: number): number {
+  return Math.min(deps.retryBackoffMs.max, deps.retryBackoffMs.initial * 2 ** (attempt - 1));
+}
+
+/**
+ * Waits out a `ctx.pause(ms)`. The wait only waits: its concurrency slot serves other lanes meanwhile
+ * (its lane stays held), so paused partitions (retry topics waiting for their heads) never starve the
+ * others. False when the partition left meanwhile (revoke, drain, stop): the work is given up.
+ */
+export async function waitOutPause(ms: number, owner: OwnedPartition, slot?: LaneSlot): Promise<boolean> {
+  slot?.release();
+  await sleepUnlessAborted(ms, owner.revokeSignal);
+  if (owner.leaving || owner.abortReason) return false;
+  await slot?.reacquire();
+  return !(owner.leaving || owner.abortReason);
+}
 
 /** Sleeps `ms`, or less when `signal` aborts. */
 export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
@@ -103,13 +122,7 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps, slot
       } catch (cause) {
         if (PauseRequest.is(cause)) {
           deps.events.emit('message.paused', { groupId: deps.groupId, ...coordinates(message), ms: cause.ms });
-          // A pause only waits: its concurrency slot serves other lanes meanwhile (its lane stays held),
-          // so paused partitions (retry topics waiting for their heads) never starve the others.
-          slot?.release();
-          await sleepUnlessAborted(cause.ms, owner.revokeSignal);
-          if (owner.leaving || owner.abortReason) return; // not done: the next owner runs it
-          await slot?.reacquire();
-          if (owner.leaving || owner.abortReason) return;
+          if (!(await waitOutPause(cause.ms, owner, slot))) return; // not done: the next owner runs it
           ctx.outcome = undefined;
           continue;
         }
@@ -127,7 +140,7 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps, slot
           error: cause instanceof Error ? cause : error,
         });
         if (owner.leaving || owner.abortReason) return; // not done: the next owner (or the seek) decides
-        const backoff = Math.min(deps.retryBackoffMs.max, deps.retryBackoffMs.initial * 2 ** (ctx.attempt - 1));
+        const backoff = coreRetryBackoffMs(deps, ctx.attempt);
         // The error's text is in `err` only: HandlerError's message repeats its cause's.
         deps.logger.error(
           {
