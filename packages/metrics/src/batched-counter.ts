@@ -1,12 +1,13 @@
 import type { Counter } from 'prom-client';
+import { LabelTree } from './label-tree.js';
 
 /**
- * Sums per-message increments of a prom-client counter in a Map and hands them over when the
+ * Sums per-message increments of a prom-client counter per label set and hands them over when the
  * counter is read (a scrape or `get()` calls its `collect`). prom-client validates and hashes the
  * label set on every `inc`: per message that cost more than the rest of the metrics together.
  */
 export class BatchedCounter<L extends string> {
-  private readonly pending = new Map<string, { labels: Record<L, string>; n: number }>();
+  private readonly pending = new LabelTree<{ labels: Record<L, string>; n: number }>();
 
   constructor(private readonly counter: Counter<L>) {
     const target = counter as unknown as { collect?: () => unknown };
@@ -17,11 +18,13 @@ export class BatchedCounter<L extends string> {
     };
   }
 
-  /** Adds `n` for the label set identified by `key` (`labels` is only built the first time). */
-  add(key: string, labels: () => Record<L, string>, n = 1): void {
-    const entry = this.pending.get(key);
-    if (entry) entry.n += n;
-    else this.pending.set(key, { labels: labels(), n });
+  /**
+   * Adds `n` for the label set identified by `path` (its label values, always in one order and form);
+   * `labels(arg)` builds the label object the first time only.
+   */
+  add<A>(path: readonly unknown[], labels: (arg: A) => Record<L, string>, arg: A, n = 1): void {
+    const entry = this.pending.get(path) ?? this.pending.set(path, { labels: labels(arg), n: 0 });
+    entry.n += n;
   }
 
   flush(): void {

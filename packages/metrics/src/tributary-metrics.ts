@@ -1,6 +1,7 @@
 import type { TributaryApp, TributaryEvents } from '@tributary/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { BatchedCounter } from './batched-counter.js';
+import { BatchedHistogram } from './batched-histogram.js';
 import { KEY_LANES_LISTED, KeyLaneMetrics } from './key-lane-metrics.js';
 
 const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -190,14 +191,12 @@ export class TributaryMetrics {
     };
     on('messages.received', (x) => this.consumed.inc({ group: x.groupId }, x.count));
     const processed = new BatchedCounter(this.processed);
+    const durations = new BatchedHistogram(this.handlerDuration);
     on('message.processed', (x) => {
-      processed.add(`${x.groupId}\u0000${x.topic}\u0000${x.partition}\u0000${x.outcome}`, () => ({
-        ...key(x),
-        outcome: x.outcome,
-      }));
+      processed.add([x.groupId, x.topic, x.partition, x.outcome], processedLabels, x);
       if (x.attempts > 1) this.retried.inc(key(x), x.attempts - 1);
       if (x.outcome === 'dead-lettered') this.deadLettered.inc(key(x));
-      this.handlerDuration.observe({ group: x.groupId, handler: x.handler }, x.durationMs / 1000);
+      durations.observe([x.groupId, x.handler], handlerLabels, x, x.durationMs / 1000);
     });
     on('message.failed', (x) => this.failed.inc(key(x)));
     on('offsets.committed', (x) => {
@@ -278,3 +277,12 @@ export class TributaryMetrics {
     return this.registry.metrics();
   }
 }
+
+type Processed = TributaryEvents['message.processed'][0];
+const processedLabels = (x: Processed) => ({
+  group: x.groupId,
+  topic: x.topic,
+  partition: String(x.partition),
+  outcome: x.outcome,
+});
+const handlerLabels = (x: Processed) => ({ group: x.groupId, handler: x.handler });
