@@ -107,10 +107,15 @@ export function scanHandlers(classes: readonly unknown[], resolver: Resolver): G
         transactional: spec.transactional
           ? { ...TRANSACTION_DEFAULTS, ...(spec.transactional === true ? {} : spec.transactional) }
           : undefined,
-        invoke: async (message, ctx) => {
-          // Decode (and validate) before the user's method runs: it never sees an invalid message.
-          void message.value;
-          return (method as Function).call(instance, message, ctx);
+        invoke: (message, ctx) => {
+          try {
+            // Decode (and validate) before the user's method runs: it never sees an invalid message.
+            void message.value;
+            // Not an async wrapper: adopting the method's promise from one cost a promise and two turns per message.
+            return Promise.resolve((method as Function).call(instance, message, ctx));
+          } catch (err) {
+            return Promise.reject(err);
+          }
         },
         middleware: middlewareByMethod.get(record.method) ?? [],
         batch: record.batch ? batchSpec(spec, instance, method as Function) : undefined,

@@ -1,37 +1,10 @@
 import { from, Observable, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
 import { LaneFill } from './lane-fill.js';
+import type { LaneMapOptions } from './lane-map-options.js';
 import { type LaneSlot, Slot, type SlotPool } from './lane-slot.js';
 
+export type { LaneMapOptions, LaneView } from './lane-map-options.js';
 export type { LaneSlot } from './lane-slot.js';
-
-export interface LaneMapOptions<T, R = unknown> {
-  /** Most projections running at once across all lanes. */
-  concurrency: number;
-  /** Checked when a value reaches the front of its lane: stale values are discarded unstarted. */
-  isStale?: (value: T) => boolean;
-  /** Called for every discarded value (to release its accounting). */
-  onDiscard?: (value: T) => void;
-  /** Each emission discards every queued value that `isStale` now rejects, without waiting for a slot. */
-  purge?: Observable<unknown>;
-  /** Receives a function that lists the lanes now (for per-key observability; called on a scrape, not per value). */
-  inspect?: (view: () => LaneView<T>) => void;
-  /** Called for one value in 8 with its lane (a sampled arrival rate per lane, for the hottest keys). */
-  sample?: (lane: string, value: T) => void;
-  /**
-   * Whether the value at the front of a lane starts a batch: then up to `maxSize` of the lane's
-   * queued values run as one `projectBatch`. While fewer are queued, the lane waits `waitMs` for
-   * more (holding no concurrency slot). Unset, or undefined for a value: it runs alone.
-   */
-  batchOf?: (head: T) => { maxSize: number; waitMs: number } | undefined;
-  /** Projects a batch (see `batchOf`); required with `batchOf`. */
-  projectBatch?: (values: T[], slot: LaneSlot) => Promise<R>;
-}
-
-/** The lanes at one moment: each lane's running value (if any) and its queued values. */
-export interface LaneView<T> {
-  running: ReadonlyMap<string, T>;
-  queued: ReadonlyMap<string, readonly T[]>;
-}
 
 /** The lane of values without an order constraint: any number of them may run at once. */
 const FREE = Symbol('free');
@@ -58,6 +31,27 @@ export function laneMap<T, R>(
   project: (value: T, slot: LaneSlot) => ObservableInput<R>,
   options: LaneMapOptions<T, R>,
 ): OperatorFunction<T, R> {
+  return laneMapOf(laneOf, project, options, false) as OperatorFunction<T, R>;
+}
+
+/**
+ * `laneMap` over the values of every array the source emits (a poll's messages), as if each were
+ * emitted alone: no inner subscription per array (`mergeMap`) and one scheduling pass per array.
+ */
+export function laneMapEach<T, R>(
+  laneOf: (value: T) => string | null,
+  project: (value: T, slot: LaneSlot) => ObservableInput<R>,
+  options: LaneMapOptions<T, R>,
+): OperatorFunction<readonly T[], R> {
+  return laneMapOf(laneOf, project, options, true) as OperatorFunction<readonly T[], R>;
+}
+
+function laneMapOf<T, R>(
+  laneOf: (value: T) => string | null,
+  project: (value: T, slot: LaneSlot) => ObservableInput<R>,
+  options: LaneMapOptions<T, R>,
+  arrays: boolean,
+): OperatorFunction<T | readonly T[], R> {
   return (source) =>
     new Observable<R>((subscriber) => {
       const lanes = new Map<string, T[]>(); // queued values per lane; a lane with an entry may be running
@@ -253,23 +247,26 @@ export function laneMap<T, R>(
 
       options.inspect?.(() => ({ running, queued: lanes }));
       let arrivals = 0;
+      const enqueue = (value: T) => {
+        const lane = laneOf(value);
+        if (options.sample && (++arrivals & 7) === 0 && lane !== null) options.sample(lane, value);
+        if (lane === null) {
+          free.push(value);
+          ready.add(FREE);
+          return;
+        }
+        let queue = lanes.get(lane);
+        if (!queue) {
+          queue = [];
+          lanes.set(lane, queue);
+        }
+        queue.push(value);
+        if (!running.has(lane)) ready.add(lane);
+      };
       const sourceSubscription = source.subscribe({
-        next: (value) => {
-          const lane = laneOf(value);
-          if (options.sample && (++arrivals & 7) === 0 && lane !== null) options.sample(lane, value);
-          if (lane === null) {
-            free.push(value);
-            ready.add(FREE);
-            startNext();
-            return;
-          }
-          let queue = lanes.get(lane);
-          if (!queue) {
-            queue = [];
-            lanes.set(lane, queue);
-          }
-          queue.push(value);
-          if (!running.has(lane)) ready.add(lane);
+        next: (input) => {
+          if (arrays) for (const value of input as readonly T[]) enqueue(value);
+          else enqueue(input as T);
           startNext();
         },
         error: (err) => subscriber.error(err),

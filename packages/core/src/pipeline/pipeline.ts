@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message as RawMessage } from '@confluentinc/kafka-javascript';
 import type { Logger } from 'pino';
-import { mergeMap, Subject, type Subscription } from 'rxjs';
+import { map, Subject, type Subscription } from 'rxjs';
 import type { ResolvedGroupOptions } from '../config/group-options.js';
 import type { Ordering } from '../config/schema.js';
 import type { TributaryEvents } from '../events.js';
@@ -14,7 +14,7 @@ import { planBackpressure } from './backpressure.js';
 import { executeBatch } from './batch-executor.js';
 import { type ExecutorDeps, execute } from './executor.js';
 import { HotLanes, type KeyLaneStats, keyLaneStats } from './key-lanes.js';
-import { type LaneView, laneMap } from './lane-map.js';
+import { type LaneView, laneMapEach } from './lane-map.js';
 import type { PipelineMessage } from './message-envelope.js';
 import { pollSource } from './poll-source.js';
 import { laneOf } from './router.js';
@@ -114,8 +114,8 @@ export class Pipeline {
         this.deps.isStopping,
       )
         .pipe(
-          mergeMap((batch) => this.admitBatch(batch)),
-          laneMap(
+          map((batch) => this.admitBatch(batch)),
+          laneMapEach(
             (m: PipelineMessage) => laneOf(m, orderingOf(m, options.ordering)),
             (m, slot) => execute(m, this.executorDeps, slot),
             {
