@@ -1,13 +1,11 @@
 import { from, Observable, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
 import { LaneFill } from './lane-fill.js';
 import type { LaneMapOptions } from './lane-map-options.js';
+import { Lane, ReadyLanes } from './lane-queue.js';
 import { type LaneSlot, Slot, type SlotPool } from './lane-slot.js';
 
 export type { LaneMapOptions, LaneView } from './lane-map-options.js';
 export type { LaneSlot } from './lane-slot.js';
-
-/** The lane of values without an order constraint: any number of them may run at once. */
-const FREE = Symbol('free');
 
 /**
  * Maps each value through `project`, one at a time per lane and lanes in parallel.
@@ -54,22 +52,23 @@ function laneMapOf<T, R>(
 ): OperatorFunction<T | readonly T[], R> {
   return (source) =>
     new Observable<R>((subscriber) => {
-      const lanes = new Map<string, T[]>(); // queued values per lane; a lane with an entry may be running
-      const running = new Map<string, T>(); // lanes whose head value is being projected, with that value
-      const ready = new Set<string | typeof FREE>(); // lanes with queued work waiting for a slot, in arrival order
+      const lanes = new Map<string, Lane<T>>(); // lanes with queued or running values, by key
+      const ready = new ReadyLanes<T>(); // lanes with queued work waiting for a slot, in arrival order
       // Values without a lane: one queue, no per-value lane bookkeeping (a Map entry and a key per
       // message cost more than the no-op handler they schedule).
-      const free: T[] = [];
+      const free = new Lane<T>(null);
       let freeRunning = 0;
+      let laneRunning = 0;
       let starting = false; // startNext is running: a nested call (a synchronous completion) leaves it to the loop
       const active = new Set<Subscription>(); // running observable projections, torn down on unsubscribe
       let isSourceComplete = false;
-      const filling = new LaneFill((lane) => {
-        if (lanes.has(lane) && !running.has(lane)) ready.add(lane);
+      const filling = new LaneFill((key) => {
+        const lane = lanes.get(key);
+        if (lane && !lane.running) ready.add(lane);
         startNext();
       });
       const slots: SlotPool = { released: 0, reacquiring: [], startNext: () => startNext() };
-      const busy = () => running.size + freeRunning - slots.released;
+      const busy = () => laneRunning + freeRunning - slots.released;
 
       /** Discards the stale values at the front of a queue (the value behind them runs next). */
       const discardStaleHead = (queue: T[]) => {
@@ -90,15 +89,10 @@ function laneMapOf<T, R>(
         queue.splice(0, queue.length, ...kept);
       };
 
-      const discardStale = (lane: string, queue: T[]) => {
-        discardStaleHead(queue);
-        if (queue.length === 0 && !running.has(lane)) dropLane(lane);
-      };
-
-      const dropLane = (lane: string) => {
-        lanes.delete(lane);
-        ready.delete(lane);
-        filling.stop(lane);
+      const dropLane = (lane: Lane<T>) => {
+        lanes.delete(lane.key as string);
+        lane.dropped = true;
+        filling.stop(lane.key as string);
       };
 
       /** Takes the lane's batch off the front of its queue: up to `maxSize`, up to the first stale value. */
@@ -109,7 +103,7 @@ function laneMapOf<T, R>(
       };
 
       const checkComplete = () => {
-        if (isSourceComplete && running.size === 0 && lanes.size === 0 && freeRunning === 0 && free.length === 0)
+        if (isSourceComplete && laneRunning === 0 && lanes.size === 0 && freeRunning === 0 && free.queue.length === 0)
           subscriber.complete();
       };
 
@@ -122,63 +116,69 @@ function laneMapOf<T, R>(
           while (slots.reacquiring.length > 0 && busy() < options.concurrency) {
             (slots.reacquiring.shift() as Slot).take();
           }
-          while (busy() < options.concurrency && ready.size > 0) {
-            const lane = ready.values().next().value as string | typeof FREE;
-            ready.delete(lane);
-            if (lane === FREE) {
-              discardStaleHead(free);
-              if (free.length === 0) continue;
+          while (busy() < options.concurrency) {
+            const lane = ready.take();
+            if (!lane) break;
+            const { queue } = lane;
+            if (lane === free) {
+              discardStaleHead(queue);
+              if (queue.length === 0) continue;
               freeRunning += 1;
-              launch(free.shift() as T, freeDone);
-              if (free.length > 0) ready.add(FREE); // back of the line: lanes get their turns too
+              launch(queue.shift() as T, lane);
+              if (queue.length > 0) ready.add(free); // back of the line: lanes get their turns too
               continue;
             }
-            const queue = lanes.get(lane);
-            if (!queue || running.has(lane)) continue;
-            discardStale(lane, queue);
-            if (queue.length === 0) continue;
+            if (lane.running) continue;
+            discardStaleHead(queue);
+            if (queue.length === 0) {
+              dropLane(lane);
+              continue;
+            }
             const batch = options.batchOf?.(queue[0] as T);
             if (batch) {
+              const key = lane.key as string;
               // A short batch runs when it fills (an arrival) or after its wait.
-              if (queue.length < batch.maxSize && batch.waitMs >= 1 && !isSourceComplete && !filling.isOver(lane)) {
-                filling.wait(lane, batch.waitMs);
+              if (queue.length < batch.maxSize && batch.waitMs >= 1 && !isSourceComplete && !filling.isOver(key)) {
+                filling.wait(key, batch.waitMs);
                 continue;
               }
-              filling.stop(lane);
+              filling.stop(key);
               const values = takeBatch(queue, batch.maxSize);
-              running.set(lane, values[0] as T);
-              launchPromise(
-                (slot) => (options.projectBatch as NonNullable<typeof options.projectBatch>)(values, slot),
-                () => laneDone(lane),
-              );
+              run(lane, values[0] as T);
+              launchPromise((slot) => (options.projectBatch as NonNullable<typeof options.projectBatch>)(values, slot), lane);
               continue;
             }
             const value = queue.shift() as T;
-            running.set(lane, value);
-            launch(value, () => laneDone(lane));
+            run(lane, value);
+            launch(value, lane);
           }
         } finally {
           starting = false;
         }
       };
 
-      const laneDone = (lane: string) => {
-        running.delete(lane);
-        const rest = lanes.get(lane);
-        if (rest && rest.length > 0) ready.add(lane);
-        else dropLane(lane);
+      const run = (lane: Lane<T>, head: T) => {
+        lane.running = true;
+        lane.head = head;
+        laneRunning += 1;
+      };
+
+      /** A projection of `lane` completed: its slot is free, the lane's next value may run. */
+      const done = (lane: Lane<T>) => {
+        if (lane === free) freeRunning -= 1;
+        else {
+          lane.running = false;
+          lane.head = undefined;
+          laneRunning -= 1;
+          if (lane.queue.length > 0) ready.add(lane);
+          else dropLane(lane);
+        }
         startNext();
         checkComplete();
       };
 
-      const freeDone = () => {
-        freeRunning -= 1;
-        startNext();
-        checkComplete();
-      };
-
-      /** Projects `value` and forwards its results; `done` frees its slot once it completed. */
-      const launch = (value: T, done: () => void) => {
+      /** Projects `value` and forwards its results; its lane is done once it completed. */
+      const launch = (value: T, lane: Lane<T>) => {
         const slot = new Slot(slots);
         let input: ObservableInput<R>;
         try {
@@ -190,7 +190,7 @@ function laneMapOf<T, R>(
         // A promise (the usual projection) is awaited directly: wrapping each value in an
         // Observable and a subscription cost more than the lane bookkeeping itself.
         if (input instanceof Promise) {
-          settle(input, slot, done);
+          settle(input, slot, lane);
           return;
         }
         let finished = false;
@@ -202,34 +202,34 @@ function laneMapOf<T, R>(
             finished = true;
             if (subscription) active.delete(subscription);
             slot.settle();
-            done();
+            done(lane);
           },
         });
         if (!finished) active.add(subscription);
       };
 
-      const settle = (input: Promise<R>, slot: Slot, done: () => void) => {
+      const settle = (input: Promise<R>, slot: Slot, lane: Lane<T>) => {
         input.then(
           (result) => {
             if (subscriber.closed) return;
             subscriber.next(result);
             slot.settle();
-            done();
+            done(lane);
           },
           (err) => subscriber.error(err),
         );
       };
 
-      const launchPromise = (run: (slot: LaneSlot) => Promise<R>, done: () => void) => {
+      const launchPromise = (project: (slot: LaneSlot) => Promise<R>, lane: Lane<T>) => {
         const slot = new Slot(slots);
         let input: Promise<R>;
         try {
-          input = run(slot);
+          input = project(slot);
         } catch (err) {
           subscriber.error(err);
           return;
         }
-        settle(input, slot, done);
+        settle(input, slot, lane);
       };
 
       // A purge drops every stale queued value, wherever it sits in its lane (on revoke the stale
@@ -237,31 +237,39 @@ function laneMapOf<T, R>(
       const purgeSubscription = options.purge?.subscribe(() => {
         const isStale = options.isStale;
         if (!isStale) return;
-        for (const [lane, queue] of lanes) {
-          discardAllStale(queue, isStale);
-          if (queue.length === 0 && !running.has(lane)) dropLane(lane);
+        for (const lane of lanes.values()) {
+          discardAllStale(lane.queue, isStale);
+          if (lane.queue.length === 0 && !lane.running) dropLane(lane);
         }
-        discardAllStale(free, isStale);
+        discardAllStale(free.queue, isStale);
         checkComplete();
       });
 
-      options.inspect?.(() => ({ running, queued: lanes }));
+      options.inspect?.(() => {
+        const running = new Map<string, T>();
+        const queued = new Map<string, readonly T[]>();
+        for (const [key, lane] of lanes) {
+          if (lane.running) running.set(key, lane.head as T);
+          queued.set(key, lane.queue);
+        }
+        return { running, queued };
+      });
       let arrivals = 0;
       const enqueue = (value: T) => {
-        const lane = laneOf(value);
-        if (options.sample && (++arrivals & 7) === 0 && lane !== null) options.sample(lane, value);
-        if (lane === null) {
-          free.push(value);
-          ready.add(FREE);
+        const key = laneOf(value);
+        if (options.sample && (++arrivals & 7) === 0 && key !== null) options.sample(key, value);
+        if (key === null) {
+          free.queue.push(value);
+          ready.add(free);
           return;
         }
-        let queue = lanes.get(lane);
-        if (!queue) {
-          queue = [];
-          lanes.set(lane, queue);
+        let lane = lanes.get(key);
+        if (!lane) {
+          lane = new Lane(key);
+          lanes.set(key, lane);
         }
-        queue.push(value);
-        if (!running.has(lane)) ready.add(lane);
+        lane.queue.push(value);
+        if (!lane.running) ready.add(lane);
       };
       const sourceSubscription = source.subscribe({
         next: (input) => {
@@ -273,7 +281,10 @@ function laneMapOf<T, R>(
         complete: () => {
           isSourceComplete = true;
           // Lanes waiting for their batch to fill run now: nothing more will arrive.
-          for (const lane of filling.stopAll()) ready.add(lane);
+          for (const key of filling.stopAll()) {
+            const lane = lanes.get(key);
+            if (lane && !lane.running) ready.add(lane);
+          }
           startNext();
           checkComplete();
         },

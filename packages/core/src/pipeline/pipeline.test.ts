@@ -103,14 +103,21 @@ function onePartitionPipeline(
 test('with the budget full past its grace, polls do not wait for messages, and fetching goes on as soon as a message leaves', async () => {
   const calls: Array<{ at: number; max: number; waitMs: number | undefined }> = [];
   let batches: RawMessage[][] = [[raw(0), raw(1)]];
+  // Like the consumer: a paused partition's messages are not returned (else a blocked poll in
+  // flight at the release could return the next batch, and no normal poll would follow it).
+  let paused = false;
   const fetch: FetchPort = {
     async consume(max, waitMs) {
       calls.push({ at: performance.now(), max, waitMs });
       await new Promise((resolve) => setTimeout(resolve, 1));
-      return batches.shift() ?? [];
+      return paused ? [] : (batches.shift() ?? []);
     },
-    pause() {},
-    resume() {},
+    pause(partitions) {
+      if (partitions.length > 0) paused = true;
+    },
+    resume(partitions) {
+      if (partitions.length > 0) paused = false;
+    },
   };
   let release!: () => void;
   const gate = new Promise<void>((resolve) => {
