@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeValue, partitionOf, producedAtOf } from './payload.js';
+import { backlogValue, encodeValue, partitionOf, producedAtOf } from './payload.js';
 
 test('a value is exactly the asked size, valid JSON, and carries its produce time', () => {
   const value = encodeValue(42, 200, 1_712_345_678_901.125);
@@ -21,4 +21,9 @@ test('every key lives in one partition and partitions get equal shares of messag
     partitionOfKey.set(key, p);
   }
   assert.ok(Math.max(...counts) - Math.min(...counts) <= 240, `shares ${counts.join(', ')}`);
+});
+
+test('a backlog value has exactly the size asked for', () => {
+  for (const bytes of [1, 16, 40]) assert.equal(backlogValue(123_456_789, bytes).length, bytes);
+  assert.equal(backlogValue(42, 16).toString('latin1').trim(), '42');
 });

@@ -1,5 +1,5 @@
 import { produceMessages } from '@tributary/testing';
-import { encodeValue, keyOf, partitionOf } from '../payload.js';
+import { backlogValue, encodeValue, keyOf, partitionOf } from '../payload.js';
 
 /**
  * Pre-produces a backlog in large batches: the embedded broker returns one record batch per
@@ -15,7 +15,7 @@ export async function produceBacklog(
   await produceMessages(bootstrap, topic, count, {
     message: (i) => ({
       key: keyOf(i, shape.keys),
-      value: encodeValue(i, shape.valueBytes),
+      value: shape.valueBytes < 64 ? backlogValue(i, shape.valueBytes) : encodeValue(i, shape.valueBytes),
       partition: partitionOf(i, shape.keys, shape.partitions),
     }),
     rdkafka: {
