@@ -10,6 +10,7 @@ import {
 } from '@tributary/core';
 import type { Logger } from 'pino';
 import { retryBackoffMs } from './retry/retry.js';
+import { runNext } from './run-next.js';
 
 export interface LoggingOptions {
   /** Base logger; default: the message context's own. */
@@ -42,32 +43,28 @@ export function logging(options: LoggingOptions = {}): BatchAwareMiddlewareFn {
   const serializers = options.logger || options.logPayloads ? logSerializers(options.logPayloads ?? 'none') : undefined;
   // Built once: a given logger gets the serializers that keep payload bytes out of its lines.
   const base = options.logger?.child({}, { serializers });
-  return handlesBatches(async (ctx, next) => {
-    if (base) ctx.logger = childWithCoordinates(base, ctx);
-    const started = performance.now();
-    const backoffBefore = retryBackoffMs(ctx);
-    const handlingMs = () => performance.now() - started - (retryBackoffMs(ctx) - backoffBefore);
-    try {
-      await next();
-    } catch (err) {
-      if (PauseRequest.is(err)) {
-        ctx.logger.debug({ pauseMs: err.ms }, `${ctx.handler} paused its lane`);
-        throw err;
-      }
-      // logPayloads without a logger of its own: this line's serializers differ from ctx.logger's.
-      const logger = serializers && !base ? ctx.logger.child({}, { serializers }) : ctx.logger;
-      logger.error(
-        {
-          err,
-          attempt: ctx.attempt,
-          durationMs: Math.round(handlingMs()),
-          ...(isBatch(ctx) ? { batchSize: ctx.messages.length } : { payload: new LoggedPayload(ctx.message) }),
-        },
-        `${ctx.handler} failed`,
-      );
+  const handlingMs = (ctx: AnyContext, started: number, backoffBefore: number) =>
+    performance.now() - started - (retryBackoffMs(ctx) - backoffBefore);
+  const failed = (ctx: AnyContext, err: unknown, started: number, backoffBefore: number): never => {
+    if (PauseRequest.is(err)) {
+      ctx.logger.debug({ pauseMs: err.ms }, `${ctx.handler} paused its lane`);
       throw err;
     }
-    const durationMs = handlingMs();
+    // logPayloads without a logger of its own: this line's serializers differ from ctx.logger's.
+    const logger = serializers && !base ? ctx.logger.child({}, { serializers }) : ctx.logger;
+    logger.error(
+      {
+        err,
+        attempt: ctx.attempt,
+        durationMs: Math.round(handlingMs(ctx, started, backoffBefore)),
+        ...(isBatch(ctx) ? { batchSize: ctx.messages.length } : { payload: new LoggedPayload(ctx.message) }),
+      },
+      `${ctx.handler} failed`,
+    );
+    throw err;
+  };
+  const succeeded = (ctx: AnyContext, started: number, backoffBefore: number) => {
+    const durationMs = handlingMs(ctx, started, backoffBefore);
     if (durationMs > slowHandlerMs) {
       const backoffMs = retryBackoffMs(ctx) - backoffBefore;
       ctx.logger.warn(
@@ -81,6 +78,16 @@ export function logging(options: LoggingOptions = {}): BatchAwareMiddlewareFn {
     } else if (logEachMessage) {
       ctx.logger.debug({ durationMs, outcome: ctx.outcome ?? 'done' }, 'processed');
     }
+  };
+  // Not async: per message one `.then` on next() instead of an async function's promise and an await.
+  return handlesBatches((ctx, next) => {
+    if (base) ctx.logger = childWithCoordinates(base, ctx);
+    const started = performance.now();
+    const backoffBefore = retryBackoffMs(ctx);
+    return runNext(next).then(
+      () => succeeded(ctx, started, backoffBefore),
+      (err) => failed(ctx, err, started, backoffBefore),
+    );
   });
 }
 

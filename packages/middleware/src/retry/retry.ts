@@ -3,9 +3,11 @@ import {
   type BatchAwareMiddlewareFn,
   handlesBatches,
   isBatch,
+  type Message,
   type Next,
   PauseRequest,
 } from '@tributary/core';
+import { runNext } from '../run-next.js';
 import { type BackoffOptions, backoffDelay, sleep } from './backoff.js';
 import { RETRY_BACKOFF_MS, RETRY_EXHAUSTED, retryBackoffMs } from './retry-state.js';
 import { retrySplitting } from './split-batch.js';
@@ -50,38 +52,54 @@ export function retry(options: RetryOptions = {}): BatchAwareMiddlewareFn {
 
 /**
  * Runs `next` until it succeeds or the attempts are used up. A batch runs its unsettled messages
- * each time (a partial `resolve` shrinks what is retried).
+ * each time (a partial `resolve` shrinks what is retried). The first attempt is a plain `.catch`
+ * on `next()`: an `async` layer around every message cost a promise and an await for nothing.
  */
-export async function retryAttempts(ctx: AnyContext, next: Next, options: RetryOptions): Promise<void> {
-  const { maxAttempts = 3, retryable = defaultRetryable } = options;
+export function retryAttempts(ctx: AnyContext, next: Next, options: RetryOptions): Promise<void> {
   const first = ctx.attempt;
   // A batch's messages as given (retry's split narrows them to one): each attempt runs those still unsettled.
   const given = isBatch(ctx) ? ctx.messages : undefined;
+  return runNext(next).catch((error) => retryAfter(error, ctx, next, options, first, given));
+}
+
+/** After a failed attempt: waits and runs `next` again until it succeeds or the attempts are used up. */
+async function retryAfter(
+  failure: unknown,
+  ctx: AnyContext,
+  next: Next,
+  options: RetryOptions,
+  first: number,
+  given: readonly Message[] | undefined,
+): Promise<void> {
+  const { maxAttempts = 3, retryable = defaultRetryable } = options;
+  let error = failure;
   for (;;) {
+    if (PauseRequest.is(error)) throw error; // ctx.pause(): not a failure, the core waits and reruns
+    const attemptsHere = ctx.attempt - first + 1;
+    if (!retryable(error) || attemptsHere >= maxAttempts || ctx.signal.aborted) {
+      ctx.state.set(RETRY_EXHAUSTED, { attempts: ctx.attempt, retryable: retryable(error) });
+      throw error;
+    }
+    const delayMs = backoffDelay(attemptsHere, options);
+    options.onRetry?.(ctx, error, delayMs);
+    const sleptFrom = performance.now();
+    const failed = error;
+    await sleep(delayMs, ctx.signal).catch(() => {
+      throw failed; // aborted while waiting: give the message back with its own error
+    });
+    // Recorded only for a wait that led to another attempt, so a total > 0 implies attempt > 1.
+    ctx.state.set(RETRY_BACKOFF_MS, retryBackoffMs(ctx) + (performance.now() - sleptFrom));
+    ctx.attempt += 1;
+    ctx.outcome = undefined;
+    if (isBatch(ctx) && given) {
+      const open = new Set(ctx.unsettled);
+      ctx.messages = given.filter((m) => open.has(m));
+    }
     try {
       await next();
       return;
-    } catch (error) {
-      if (PauseRequest.is(error)) throw error; // ctx.pause(): not a failure, the core waits and reruns
-      const attemptsHere = ctx.attempt - first + 1;
-      if (!retryable(error) || attemptsHere >= maxAttempts || ctx.signal.aborted) {
-        ctx.state.set(RETRY_EXHAUSTED, { attempts: ctx.attempt, retryable: retryable(error) });
-        throw error;
-      }
-      const delayMs = backoffDelay(attemptsHere, options);
-      options.onRetry?.(ctx, error, delayMs);
-      const sleptFrom = performance.now();
-      await sleep(delayMs, ctx.signal).catch(() => {
-        throw error; // aborted while waiting: give the message back with its own error
-      });
-      // Recorded only for a wait that led to another attempt, so a total > 0 implies attempt > 1.
-      ctx.state.set(RETRY_BACKOFF_MS, retryBackoffMs(ctx) + (performance.now() - sleptFrom));
-      ctx.attempt += 1;
-      ctx.outcome = undefined;
-      if (isBatch(ctx) && given) {
-        const open = new Set(ctx.unsettled);
-        ctx.messages = given.filter((m) => open.has(m));
-      }
+    } catch (nextError) {
+      error = nextError;
     }
   }
 }
