@@ -90,42 +90,91 @@ export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<voi
  * Invariant: the offset is marked done only after a final outcome; an error that escapes the
  * chain is logged, counted, and retried with backoff on the same lane — never skipped. The loop
  * gives up (without marking done) only when the partition is being revoked or the group stops.
+ *
+ * The first attempt is a `.then` on the chain's promise, not an `async` function: on the path
+ * every message takes that saved a promise and an await; a failure or a pause goes on in
+ * `attemptsAfter`, which owns the retry loop.
  */
-export async function execute(message: PipelineMessage, deps: ExecutorDeps, slot?: LaneSlot): Promise<void> {
-  const { owner } = message;
-  owner.started(message.offset);
+export function execute(message: PipelineMessage, deps: ExecutorDeps, slot?: LaneSlot): Promise<void> {
+  message.owner.started(message.offset);
   // The event (and its clock reads) only when someone listens: metrics, tests, the user.
-  const timed = deps.events.listenerCount('message.processed') > 0;
-  const started = timed ? performance.now() : 0;
-  const ctx = new Context(deps.groupId, message, deps.logger);
-  const chain = deps.chainOf(message);
+  const run: Run = {
+    message,
+    deps,
+    slot,
+    ctx: new Context(deps.groupId, message, deps.logger),
+    chain: deps.chainOf(message),
+    started: deps.events.listenerCount('message.processed') > 0 ? performance.now() : -1,
+  };
+  return attempt(run).then(
+    () => {
+      try {
+        succeeded(run);
+      } catch (cause) {
+        return attemptsAfter(run, cause); // a throwing listener: as before, treated as a failure
+      }
+      finish(run);
+    },
+    (cause) => attemptsAfter(run, cause),
+  );
+}
+
+/** One message's run: what every attempt shares. `started` < 0: nobody listens for `message.processed`. */
+interface Run {
+  message: PipelineMessage;
+  deps: ExecutorDeps;
+  slot: LaneSlot | undefined;
+  ctx: Context;
+  chain: (ctx: MessageContext) => Promise<void>;
+  started: number;
+}
+
+function attempt(run: Run): Promise<void> {
+  try {
+    return run.chain(run.ctx);
+  } catch (cause) {
+    return Promise.reject(cause);
+  }
+}
+
+/** The final outcome: the offset is done. */
+function succeeded({ message, deps, ctx, started }: Run): void {
+  const outcome: MessageOutcome = ctx.outcome ?? 'done';
+  message.owner.offsets.markDone(message.offset);
+  message.owner.doneAt = deps.counters.lastPollAt; // the poll's clock: no clock read per message
+  deps.counters.processed += 1;
+  if (started < 0) return;
+  deps.events.emit('message.processed', {
+    groupId: deps.groupId,
+    handler: ctx.handler,
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+    durationMs: performance.now() - started,
+    outcome,
+    attempts: ctx.attempt,
+  });
+}
+
+/** The message left the executor (done, or given up on for the next owner). */
+function finish({ message, deps, ctx }: Run): void {
+  message.owner.finished();
+  ctx.release();
+  deps.release(message);
+}
+
+/** After a failed (or paused) attempt: backs off and runs the chain again until a final outcome. */
+async function attemptsAfter(run: Run, firstCause: unknown): Promise<void> {
+  const { message, deps, slot, ctx } = run;
+  const { owner } = message;
+  let cause = firstCause;
   try {
     for (;;) {
-      try {
-        await chain(ctx);
-        const outcome = ctx.outcome ?? 'done';
-        owner.offsets.markDone(message.offset);
-        owner.doneAt = deps.counters.lastPollAt; // the poll's clock: no clock read per message
-        deps.counters.processed += 1;
-        if (!timed) return;
-        deps.events.emit('message.processed', {
-          groupId: deps.groupId,
-          handler: ctx.handler,
-          topic: message.topic,
-          partition: message.partition,
-          offset: message.offset,
-          durationMs: performance.now() - started,
-          outcome,
-          attempts: ctx.attempt,
-        });
-        return;
-      } catch (cause) {
-        if (PauseRequest.is(cause)) {
-          deps.events.emit('message.paused', { groupId: deps.groupId, ...coordinates(message), ms: cause.ms });
-          if (!(await waitOutPause(cause.ms, owner, slot))) return; // not done: the next owner runs it
-          ctx.outcome = undefined;
-          continue;
-        }
+      if (PauseRequest.is(cause)) {
+        deps.events.emit('message.paused', { groupId: deps.groupId, ...coordinates(message), ms: cause.ms });
+        if (!(await waitOutPause(cause.ms, owner, slot))) return; // not done: the next owner runs it
+        ctx.outcome = undefined;
+      } else {
         const error = new HandlerError(ctx.handler, message, ctx.attempt, { cause });
         deps.counters.failures += 1;
         message.failingSince ??= Date.now();
@@ -159,10 +208,15 @@ export async function execute(message: PipelineMessage, deps: ExecutorDeps, slot
         ctx.attempt += 1;
         ctx.outcome = undefined;
       }
+      try {
+        await attempt(run);
+        succeeded(run);
+        return;
+      } catch (next) {
+        cause = next;
+      }
     }
   } finally {
-    owner.finished();
-    ctx.release();
-    deps.release(message);
+    finish(run);
   }
 }
