@@ -116,7 +116,7 @@ export class Pipeline {
         .pipe(
           map((batch) => this.admitBatch(batch)),
           laneMapEach(
-            (m: PipelineMessage) => laneOf(m, orderingOf(m, options.ordering)),
+            (m: PipelineMessage) => laneOf(m, orderingOf(m, options.ordering), m.owner.key),
             (m, slot) => execute(m, this.executorDeps, slot),
             {
               batchOf: (m) => this.batchOf(m),

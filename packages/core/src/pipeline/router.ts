@@ -12,15 +12,19 @@ interface Routable {
  * - `partition`: the partition — strict order per partition, partitions in parallel;
  * - `key`: the partition and key — order per key, keys in parallel (a null key is its own lane);
  * - `unordered`: none (`null`) — no order, bounded only by concurrency.
+ * `partitionLane` is the message's `topic/partition` when the caller holds it built (its
+ * `OwnedPartition.key`): building it per message cost a string and its hash for every lookup.
  */
-export function laneOf(message: Routable, ordering: Ordering): string | null {
+export function laneOf(
+  message: Routable,
+  ordering: Ordering,
+  partitionLane = `${message.topic}/${message.partition}`,
+): string | null {
   switch (ordering) {
     case 'partition':
-      return `${message.topic}/${message.partition}`;
+      return partitionLane;
     case 'key':
-      return message.key === null
-        ? `${message.topic}/${message.partition}/∅`
-        : `${message.topic}/${message.partition}/k:${message.key}`;
+      return message.key === null ? `${partitionLane}/∅` : `${partitionLane}/k:${message.key}`;
     case 'unordered':
       return null;
   }
