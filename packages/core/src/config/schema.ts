@@ -52,7 +52,9 @@ export const groupDefaults = {
   ordering: 'partition' as Ordering,
   concurrency: 16,
   maxInFlight: 1000,
-  batchSize: 500,
+  // A poll may take the whole default budget: each poll costs a trip to the binding's thread pool
+  // (the raw consume loop at 500 per poll read ~20 % slower than at 5,000 on the scaling backlog).
+  batchSize: 1000,
   commitIntervalMs: 1000,
   revokeTimeoutMs: 10_000,
   rebalanceProtocol: 'cooperative' as const,
