@@ -43,7 +43,7 @@ export const NOOP_CONTENDERS: Contender[] = [
     name: 'tributary-defaults',
     kind: 'tributary',
     tributary: { ordering: 'partition', middleware: false },
-    setup: 'ordering partition, no middleware, default settings (batchSize 1000, maxInFlight 1000, concurrency 16)',
+    setup: 'ordering partition, no middleware, default settings (batchSize 500, maxInFlight 1000, concurrency 16)',
   },
 ];
 

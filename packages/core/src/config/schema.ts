@@ -52,9 +52,10 @@ export const groupDefaults = {
   ordering: 'partition' as Ordering,
   concurrency: 16,
   maxInFlight: 1000,
-  // A poll may take the whole default budget: each poll costs a trip to the binding's thread pool
-  // (the raw consume loop at 500 per poll read ~20 % slower than at 5,000 on the scaling backlog).
-  batchSize: 1000,
+  // Not the whole budget: with 1,000 a poll let one resumed partition take all the room, and
+  // partition ordering with a 10 ms handler paused ~400 times a second (974 → 690 msgs/s, bench
+  // README finding 9), although fewer polls read a no-op backlog faster.
+  batchSize: 500,
   commitIntervalMs: 1000,
   revokeTimeoutMs: 10_000,
   rebalanceProtocol: 'cooperative' as const,
