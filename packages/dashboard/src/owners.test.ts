@@ -5,7 +5,13 @@ import type { InstancePoll } from './instances.js';
 import { OwnerNames } from './owners.js';
 import type { InstanceView } from './snapshot.js';
 
-const poll = (url: string, assigned: string[], up = true): InstancePoll => ({ url, up, samples: [], assigned, held: [] });
+const poll = (url: string, assigned: string[], up = true): InstancePoll => ({
+  url,
+  up,
+  samples: [],
+  assigned,
+  held: [],
+});
 const view = (url: string, instance: string, state: InstanceView['state'] = 'up'): InstanceView => ({
   url,
   instance,

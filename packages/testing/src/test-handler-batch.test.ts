@@ -39,5 +39,5 @@ test('a partial resolve settles the prefix; the rest of the failed batch is fail
   const decoding = await testHandler(Bulk, [{ value: { n: 7 } }, { value: 'not json' }, { value: { n: 8 } }]);
   assert.deepEqual(seen.at(-1), [7, 8], 'the method got the decodable ones');
   assert.deepEqual(decoding.outcomes, ['done', 'failed', 'done']);
-  assert.equal((decoding.messages[1]?.error as Error).name, 'DeserializationError');
+  assert.equal((decoding.messages[1]?.error as Error | undefined)?.name, 'DeserializationError');
 });

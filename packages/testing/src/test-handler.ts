@@ -73,7 +73,9 @@ export async function testHandler(
     pending = [];
     const [linesBefore, recordsBefore] = [lines.length, producer.records.length];
     const results = await harness.runBatch(batch);
-    results.forEach((result, i) => runs.push(runOf(result, batch[i] as HarnessMessage, [], [])));
+    results.forEach((result, i) => {
+      runs.push(runOf(result, batch[i] as HarnessMessage, [], []));
+    });
     // The batch's DLQ writes and log lines belong to all of its messages.
     for (const run of runs.slice(-results.length)) {
       run.deadLetters = producer.records.slice(recordsBefore);
