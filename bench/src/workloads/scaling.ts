@@ -2,8 +2,8 @@ import { TRIBUTARY_RDKAFKA_DEFAULTS } from '@tributary/core';
 import type { Contender } from '../contenders/variants.js';
 import { ensureBacklog } from '../produce/backlog.js';
 import { progress } from '../progress.js';
-import type { RepResult } from '../worker/jobs.js';
 import { spread } from '../stats.js';
+import type { RepResult } from '../worker/jobs.js';
 import { runThroughput } from './throughput-runner.js';
 import type { Row, Workload, WorkloadResult } from './types.js';
 

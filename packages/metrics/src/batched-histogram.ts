@@ -73,8 +73,7 @@ export class BatchedHistogram<L extends string> {
   private valuesOf(store: { hashMap: Record<string, PromValues> }, labels: Record<L, string>): PromValues {
     const names = Object.keys(labels);
     const same = (v: PromValues) =>
-      Object.keys(v.labels).length === names.length &&
-      names.every((k) => String(v.labels[k]) === labels[k as L]);
+      Object.keys(v.labels).length === names.length && names.every((k) => String(v.labels[k]) === labels[k as L]);
     const found = Object.values(store.hashMap).find(same);
     if (found) return found;
     this.histogram.zero(labels);

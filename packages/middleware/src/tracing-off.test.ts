@@ -44,9 +44,12 @@ test('a propagator alone (no tracer provider) still makes the producer trace act
   try {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     let innerTraceId: string | undefined;
-    await tracing()(fakeContext({ headers: { traceparent: Buffer.from(`00-${traceId}-00f067aa0ba902b7-01`) } }), async () => {
-      innerTraceId = trace.getSpanContext(context.active())?.traceId;
-    });
+    await tracing()(
+      fakeContext({ headers: { traceparent: Buffer.from(`00-${traceId}-00f067aa0ba902b7-01`) } }),
+      async () => {
+        innerTraceId = trace.getSpanContext(context.active())?.traceId;
+      },
+    );
     assert.equal(innerTraceId, traceId, 'outgoing messages can carry the trace on');
   } finally {
     context.disable();

@@ -31,11 +31,17 @@ async function both(arrays: Item[][], concurrency: number) {
   };
   const each = trace();
   const eachOut = await lastValueFrom(
-    from(arrays).pipe(laneMapEach((i: Item) => i.lane, each.project, { concurrency }), toArray()),
+    from(arrays).pipe(
+      laneMapEach((i: Item) => i.lane, each.project, { concurrency }),
+      toArray(),
+    ),
   );
   const single = trace();
   const singleOut = await lastValueFrom(
-    from(arrays.flat()).pipe(laneMap((i: Item) => i.lane, single.project, { concurrency }), toArray()),
+    from(arrays.flat()).pipe(
+      laneMap((i: Item) => i.lane, single.project, { concurrency }),
+      toArray(),
+    ),
   );
   return { each, eachOut, single, singleOut };
 }
@@ -47,14 +53,20 @@ test('laneMapEach projects every value of every array, in lane order, within the
   );
   arrays.push([]); // an empty poll is nothing
   const { each, eachOut, single, singleOut } = await both(arrays, 4);
-  assert.deepEqual([...eachOut].sort((a, b) => a - b), [...singleOut].sort((a, b) => a - b));
+  assert.deepEqual(
+    [...eachOut].sort((a, b) => a - b),
+    [...singleOut].sort((a, b) => a - b),
+  );
   assert.equal(eachOut.length, 120);
   assert.ok(each.peak() <= 4 && single.peak() <= 4, 'at most `concurrency` at once');
   assert.equal(each.peak(), 4, 'the slots are used');
   const order = (started: number[], lane: string) =>
     started.filter((n) => arrays.flat().find((i) => i.id === n)?.lane === lane);
   for (const lane of ['k0', 'k1', 'k2', 'k3', 'k4']) {
-    const expected = arrays.flat().filter((i) => i.lane === lane).map((i) => i.id);
+    const expected = arrays
+      .flat()
+      .filter((i) => i.lane === lane)
+      .map((i) => i.id);
     assert.deepEqual(order(each.started, lane), expected, `lane ${lane} in arrival order`);
   }
 });

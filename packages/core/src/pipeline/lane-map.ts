@@ -145,7 +145,10 @@ function laneMapOf<T, R>(
               filling.stop(key);
               const values = takeBatch(queue, batch.maxSize);
               run(lane, values[0] as T);
-              launchPromise((slot) => (options.projectBatch as NonNullable<typeof options.projectBatch>)(values, slot), lane);
+              launchPromise(
+                (slot) => (options.projectBatch as NonNullable<typeof options.projectBatch>)(values, slot),
+                lane,
+              );
               continue;
             }
             const value = queue.shift() as T;
