@@ -1,7 +1,7 @@
 import { from, Observable, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
 import { LaneFill } from './lane-fill.js';
 import type { LaneMapOptions } from './lane-map-options.js';
-import { Lane, ReadyLanes } from './lane-queue.js';
+import { Lane, ReadyLanes, takeBatch } from './lane-queue.js';
 import { type LaneSlot, Slot, type SlotPool } from './lane-slot.js';
 
 export type { LaneMapOptions, LaneView } from './lane-map-options.js';
@@ -95,13 +95,6 @@ function laneMapOf<T, R>(
         filling.stop(lane.key as string);
       };
 
-      /** Takes the lane's batch off the front of its queue: up to `maxSize`, up to the first stale value. */
-      const takeBatch = (queue: T[], maxSize: number): T[] => {
-        let n = 0;
-        while (n < queue.length && n < maxSize && !options.isStale?.(queue[n] as T)) n += 1;
-        return queue.splice(0, n);
-      };
-
       const checkComplete = () => {
         if (isSourceComplete && laneRunning === 0 && lanes.size === 0 && freeRunning === 0 && free.queue.length === 0)
           subscriber.complete();
@@ -143,7 +136,7 @@ function laneMapOf<T, R>(
                 continue;
               }
               filling.stop(key);
-              const values = takeBatch(queue, batch.maxSize);
+              const values = takeBatch(queue, batch.maxSize, options.isStale);
               run(lane, values[0] as T);
               launchPromise(
                 (slot) => (options.projectBatch as NonNullable<typeof options.projectBatch>)(values, slot),

@@ -53,3 +53,10 @@ export class ReadyLanes<T> {
     return this.head >= this.items.length;
   }
 }
+
+/** Takes a lane's batch off the front of its queue: up to `maxSize`, up to the first stale value. */
+export function takeBatch<T>(queue: T[], maxSize: number, isStale?: (value: T) => boolean): T[] {
+  let n = 0;
+  while (n < queue.length && n < maxSize && !isStale?.(queue[n] as T)) n += 1;
+  return queue.splice(0, n);
+}
