@@ -42,7 +42,7 @@ const program = new Command('tributary-bench')
   )
   .option(
     '--quick',
-    'a smoke run under 2 minutes: 1 repetition, smaller backlogs, shorter streams, a few contenders per workload, no breakdown',
+    'a shorter run (~3–4 minutes): 1 repetition (scaling: 3 rounds), smaller backlogs, shorter streams, a few contenders per workload, no breakdown',
     false,
   )
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of every worker process to this directory')
