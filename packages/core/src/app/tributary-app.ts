@@ -186,6 +186,7 @@ export class TributaryApp {
       const clean = await runShutdown(onShutdown, resolver, shutdownTimeoutMs, this.logger);
       this.state = 'stopped';
       this.logger.info('tributary stopped');
+      await flushLogger(this.logger);
       if (groupsError) throw groupsError.err;
       return clean;
     })();
@@ -275,4 +276,25 @@ export class TributaryApp {
   stats(options: { keys?: number } = {}): GroupStats[] {
     return this.groups.map((g) => g.snapshot(options.keys));
   }
+}
+
+/**
+ * Writes out what the logger buffered (pino's stdout stream writes asynchronously): a host that
+ * re-raises the signal right after the stop (Nest's shutdown hooks do) would kill the process with
+ * the last lines — "tributary stopped" among them — still in memory. Bounded: a stream of the
+ * user's that never answers does not hold the stop.
+ */
+function flushLogger(logger: Logger): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 1_000);
+    try {
+      logger.flush(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    } catch {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
 }
