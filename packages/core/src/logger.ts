@@ -73,3 +73,24 @@ export function createLogger(option: unknown, logPayloads: LogPayloads = 'none')
   // A transport of the user's decides the output on its own.
   return logFormat() === 'pretty' && !options.transport ? pino(settings, prettyStream()) : pino(settings);
 }
+
+/**
+ * Writes out what the logger buffered (pino's stdout stream writes asynchronously): a host that
+ * re-raises the signal right after the stop (Nest's shutdown hooks do) would kill the process with
+ * the last lines — "tributary stopped" among them — still in memory. Bounded: a stream of the
+ * user's that never answers does not hold the stop.
+ */
+export function flushLogger(logger: Logger): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 1_000);
+    try {
+      logger.flush(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    } catch {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
+}

@@ -8,7 +8,7 @@ import { type AppConfigInput, appConfigSchema, groupOptionsSchema } from '../con
 import { validateConfig } from '../config/validate.js';
 import { TributaryConfigError } from '../errors.js';
 import type { TributaryEvents } from '../events.js';
-import { createLogger, redactConfig } from '../logger.js';
+import { createLogger, flushLogger, redactConfig } from '../logger.js';
 import { type MiddlewareLike, resolveMiddleware } from '../middleware/middleware.js';
 import { withMiddlewareTopics } from '../middleware/middleware-topics.js';
 import type { TopicPartition } from '../model/topic-partition.js';
@@ -276,25 +276,4 @@ export class TributaryApp {
   stats(options: { keys?: number } = {}): GroupStats[] {
     return this.groups.map((g) => g.snapshot(options.keys));
   }
-}
-
-/**
- * Writes out what the logger buffered (pino's stdout stream writes asynchronously): a host that
- * re-raises the signal right after the stop (Nest's shutdown hooks do) would kill the process with
- * the last lines — "tributary stopped" among them — still in memory. Bounded: a stream of the
- * user's that never answers does not hold the stop.
- */
-function flushLogger(logger: Logger): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 1_000);
-    try {
-      logger.flush(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    } catch {
-      clearTimeout(timer);
-      resolve();
-    }
-  });
 }
