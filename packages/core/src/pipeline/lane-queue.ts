@@ -48,10 +48,6 @@ export class ReadyLanes<T> {
     }
     return undefined;
   }
-
-  get isEmpty(): boolean {
-    return this.head >= this.items.length;
-  }
 }
 
 /** Takes a lane's batch off the front of its queue: up to `maxSize`, up to the first stale value. */
