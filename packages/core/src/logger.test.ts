@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import pino from 'pino';
@@ -100,4 +100,23 @@ test('TRIBUTARY_LOG_FORMAT=pretty writes readable lines, not JSON', () => {
   assert.match(pretty, /topic: "t"/);
   assert.throws(() => JSON.parse(pretty));
   assert.equal(JSON.parse(run('json')).msg, 'hello reader');
+});
+
+test('a JSON line is written before the call returns: a process killed right after it (Nest re-raises SIGTERM) keeps it', () => {
+  // Busy the thread pool first: an asynchronous stdout write would wait behind these and die with the process.
+  const script = `
+    const fs = require('node:fs');
+    for (let i = 0; i < 16; i++) fs.readFile('/proc/self/stat', () => {});
+    const logger = require(${JSON.stringify(require.resolve('./logger.js'))}).createLogger({});
+    for (let i = 0; i < 50; i++) logger.info({ i }, 'line ' + i);
+    logger.info('tributary stopped');
+    process.kill(process.pid, 'SIGTERM');`;
+  const result = spawnSync(process.execPath, ['-e', script], {
+    env: { ...process.env, TRIBUTARY_LOG_FORMAT: 'json' },
+    encoding: 'utf8',
+  });
+  assert.equal(result.signal, 'SIGTERM');
+  const lines = result.stdout.trim().split('\n');
+  assert.equal(lines.length, 51, `lines written: ${lines.length}`);
+  assert.equal(JSON.parse(lines.at(-1) as string).msg, 'tributary stopped');
 });

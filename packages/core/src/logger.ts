@@ -71,14 +71,26 @@ export function createLogger(option: unknown, logPayloads: LogPayloads = 'none')
     },
   };
   // A transport of the user's decides the output on its own.
-  return logFormat() === 'pretty' && !options.transport ? pino(settings, prettyStream()) : pino(settings);
+  if (options.transport) return pino(settings);
+  return pino(settings, logFormat() === 'pretty' ? prettyStream() : jsonStream());
 }
 
 /**
- * Writes out what the logger buffered (pino's stdout stream writes asynchronously): a host that
- * re-raises the signal right after the stop (Nest's shutdown hooks do) would kill the process with
- * the last lines — "tributary stopped" among them — still in memory. Bounded: a stream of the
- * user's that never answers does not hold the stop.
+ * stdout, written before each call returns. pino's own default writes asynchronously, through the
+ * thread pool (which librdkafka's calls also occupy), so the last lines before a kill were lost:
+ * Nest re-raises SIGTERM right after its shutdown hooks, which killed the process with "tributary
+ * stopped" unwritten, and a SIGKILL or a crash took the lines that would explain it. Tributary
+ * logs lifecycle events, not one line per message, so the cost of a write per line does not show.
+ */
+function jsonStream(): DestinationStream {
+  return pino.destination({ dest: 1, sync: true });
+}
+
+/**
+ * Writes out what a logger of the user's buffered (a transport, a stream with `minLength`): a host
+ * that re-raises the signal right after the stop (Nest's shutdown hooks do) would kill the process
+ * with the last lines still in memory. Tributary's own streams write synchronously and need none.
+ * Bounded: a stream that never answers does not hold the stop.
  */
 export function flushLogger(logger: Logger): Promise<void> {
   return new Promise<void>((resolve) => {
