@@ -19,3 +19,10 @@ test('batchSize and maxBufferedPerPartition never exceed maxInFlight', () => {
   assert.equal(o.batchSize, 100);
   assert.equal(o.maxBufferedPerPartition, 100);
 });
+
+test('idleBatchSize: all of maxInFlight unless batchSize is set, then batchSize (a set batchSize caps every poll)', () => {
+  assert.equal(resolveGroupOptions({}).idleBatchSize, 1000);
+  assert.equal(resolveGroupOptions({ concurrency: 64 }).idleBatchSize, 1024);
+  assert.equal(resolveGroupOptions({ batchSize: 200 }).idleBatchSize, 200);
+  assert.equal(resolveGroupOptions({ batchSize: 200 }).batchSize, 200);
+});

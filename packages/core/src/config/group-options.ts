@@ -7,6 +7,12 @@ export interface ResolvedGroupOptions {
   /** Unset: an equal share of `maxInFlight` among the partitions owned at the time. */
   maxBufferedPerPartition?: number;
   batchSize: number;
+  /**
+   * The most one poll brings while nothing is in memory: `batchSize` when it was set, else all of
+   * `maxInFlight` (handlers that keep up leave the pipeline empty between polls, and then the poll
+   * cadence, not the framework's work per message, bounds throughput).
+   */
+  idleBatchSize: number;
   commitIntervalMs: number;
   revokeTimeoutMs: number;
   rebalanceProtocol: 'eager' | 'cooperative';
@@ -47,6 +53,7 @@ export function resolveGroupOptions(options: GroupOptions): ResolvedGroupOptions
     maxInFlight,
     maxBufferedPerPartition: options.maxBufferedPerPartition && Math.min(maxInFlight, options.maxBufferedPerPartition),
     batchSize: Math.min(options.batchSize ?? groupDefaults.batchSize, maxInFlight),
+    idleBatchSize: Math.min(options.batchSize ?? maxInFlight, maxInFlight),
     rdkafka: options.rdkafka ?? {},
     middleware: options.middleware ?? [],
   };

@@ -20,7 +20,10 @@ export const groupOptionsSchema = z.strictObject({
   maxInFlight: positiveInt.optional(),
   /** A partition is paused at the consumer when it has this many messages in memory. */
   maxBufferedPerPartition: positiveInt.optional(),
-  /** Most messages fetched by one `consume(n)` call. */
+  /**
+   * Most messages fetched by one `consume(n)` call. Unset: 500 while messages are in memory, and up
+   * to `maxInFlight` for a poll after the handlers finished everything the last one brought.
+   */
   batchSize: positiveInt.optional(),
   commitIntervalMs: positiveInt.optional(),
   /** How long revoked partitions' in-flight handlers may run before `ctx.signal` aborts. */

@@ -38,15 +38,24 @@ export interface BackpressurePlan {
  * share enforced early paused partitions after every poll and starved fast handlers waiting on
  * refetches. A paused partition resumes once it holds half its share or memory is a quarter full.
  * Polls are not limited to one share: at 48 partitions that made every poll bring ~20 messages
- * and the thread wait on the binding's worker far more often than it worked.
+ * and the thread wait on the binding's worker far more often than it worked. When the handlers
+ * finished the last poll's messages before this poll (`keptUp`), it may bring `idleBatchSize`
+ * (default all of `maxInFlight`): then each poll's fixed cost, paid per `batchSize` messages, was
+ * what bounded them.
  * Marks the states' `paused` flags as planned.
  */
 export function planBackpressure(
   partitions: readonly BufferState[],
   inMemory: number,
-  limits: { maxInFlight: number; batchSize: number; maxBufferedPerPartition?: number },
+  limits: { maxInFlight: number; batchSize: number; idleBatchSize?: number; maxBufferedPerPartition?: number },
+  keptUp = false,
 ): BackpressurePlan {
-  const { maxInFlight, batchSize } = limits;
+  const { maxInFlight } = limits;
+  // Only once the handlers finished a whole poll before the next may a poll bring more than
+  // `batchSize` (`idleBatchSize`): a first poll that size went to one or two partitions' prefetch
+  // and left the others' slow handlers idle (partition ordering, sleep(10): half the throughput of
+  // its first seconds).
+  const batchSize = keptUp && inMemory === 0 ? (limits.idleBatchSize ?? limits.batchSize) : limits.batchSize;
   const share = limits.maxBufferedPerPartition ?? Math.max(1, Math.floor(maxInFlight / Math.max(1, partitions.length)));
   const room = maxInFlight - inMemory;
   const underPressure = inMemory * 2 >= maxInFlight;

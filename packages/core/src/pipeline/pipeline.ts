@@ -84,6 +84,8 @@ export class Pipeline {
   /** Set while polling waits for room (see `fetch`); called when a partition may resume. */
   private roomWaiter?: () => void;
   private lastShare = 0;
+  /** Messages the last poll brought (a poll into a pipeline that finished them may bring more). */
+  private lastPollSize = 0;
   /** When the budget became full (unset while there is room). */
   private fullSince?: number;
   /** The poll in flight, and work that must run between two polls (a seek): see `exclusively`. */
@@ -165,7 +167,9 @@ export class Pipeline {
       // Set before anything awaits, so `exclusively` always sees the poll it must wait for.
       const polled = n === 0 ? this.deps.fetch.consume(1, 0) : this.deps.fetch.consume(n);
       this.polling = polled;
-      return await polled;
+      const batch = await polled;
+      this.lastPollSize = batch.length;
+      return batch;
     } catch (err) {
       if ((err as { isFatal?: boolean }).isFatal) throw err;
       this.deps.onFetchError(err as Error);
@@ -271,7 +275,9 @@ export class Pipeline {
       this.fullSince ??= performance.now();
       if (performance.now() - this.fullSince < FULL_GRACE_MS) return WAIT_FOR_ROOM;
     } else if (this.counters.inMemory < this.deps.options.maxInFlight) this.fullSince = undefined;
-    const plan = planBackpressure(active, this.counters.inMemory, this.deps.options);
+    // Kept up: the last poll brought messages and every one of them is done already.
+    const keptUp = this.lastPollSize > 0 && this.counters.inMemory === 0;
+    const plan = planBackpressure(active, this.counters.inMemory, this.deps.options, keptUp);
     this.deps.fetch.pause(plan.pause);
     this.deps.fetch.resume(plan.resume);
     for (const tp of plan.pause) this.deps.events.emit('partition.paused', { groupId: this.deps.groupId, ...tp });
