@@ -95,8 +95,8 @@ test('a held partition (app.pause, a seek) is never resumed by backpressure, and
 
 test('handlers that kept up (last poll all done) get polls of idleBatchSize; otherwise at most batchSize', () => {
   const limits = { maxInFlight: 1000, batchSize: 500, idleBatchSize: 1000 };
-  assert.equal(planBackpressure([partition(0, 0), partition(1, 0)], 0, limits, true).fetchAtMost, 1000);
-  assert.equal(planBackpressure([partition(0, 0), partition(1, 0)], 0, limits, false).fetchAtMost, 500, 'first poll');
-  assert.equal(planBackpressure([partition(0, 1), partition(1, 0)], 1, limits, true).fetchAtMost, 500);
-  assert.equal(planBackpressure([partition(0, 0)], 0, { maxInFlight: 1000, batchSize: 500 }, true).fetchAtMost, 500);
+  assert.equal(planBackpressure([partition(0, 0), partition(1, 0)], 0, limits, 500).fetchAtMost, 1000);
+  assert.equal(planBackpressure([partition(0, 0), partition(1, 0)], 0, limits, 0).fetchAtMost, 500, 'first poll');
+  assert.equal(planBackpressure([partition(0, 1), partition(1, 0)], 1, limits, 500).fetchAtMost, 500);
+  assert.equal(planBackpressure([partition(0, 0)], 0, { maxInFlight: 1000, batchSize: 500 }, 500).fetchAtMost, 500);
 });

@@ -39,7 +39,7 @@ export interface BackpressurePlan {
  * refetches. A paused partition resumes once it holds half its share or memory is a quarter full.
  * Polls are not limited to one share: at 48 partitions that made every poll bring ~20 messages
  * and the thread wait on the binding's worker far more often than it worked. When the handlers
- * finished the last poll's messages before this poll (`keptUp`), it may bring `idleBatchSize`
+ * finished the last poll's `lastPollSize` messages before this poll, it may bring `idleBatchSize`
  * (default all of `maxInFlight`): then each poll's fixed cost, paid per `batchSize` messages, was
  * what bounded them.
  * Marks the states' `paused` flags as planned.
@@ -48,14 +48,15 @@ export function planBackpressure(
   partitions: readonly BufferState[],
   inMemory: number,
   limits: { maxInFlight: number; batchSize: number; idleBatchSize?: number; maxBufferedPerPartition?: number },
-  keptUp = false,
+  lastPollSize = 0,
 ): BackpressurePlan {
   const { maxInFlight } = limits;
-  // Only once the handlers finished a whole poll before the next may a poll bring more than
-  // `batchSize` (`idleBatchSize`): a first poll that size went to one or two partitions' prefetch
-  // and left the others' slow handlers idle (partition ordering, sleep(10): half the throughput of
-  // its first seconds).
-  const batchSize = keptUp && inMemory === 0 ? (limits.idleBatchSize ?? limits.batchSize) : limits.batchSize;
+  // Kept up: the last poll brought messages and every one of them is done already. Only then may a
+  // poll bring more than `batchSize` (`idleBatchSize`): a first poll that size went to one or two
+  // partitions' prefetch and left the others' slow handlers idle (partition ordering, sleep(10):
+  // half the throughput of its first seconds).
+  const keptUp = lastPollSize > 0 && inMemory === 0;
+  const batchSize = keptUp ? (limits.idleBatchSize ?? limits.batchSize) : limits.batchSize;
   const share = limits.maxBufferedPerPartition ?? Math.max(1, Math.floor(maxInFlight / Math.max(1, partitions.length)));
   const room = maxInFlight - inMemory;
   const underPressure = inMemory * 2 >= maxInFlight;

@@ -275,9 +275,7 @@ export class Pipeline {
       this.fullSince ??= performance.now();
       if (performance.now() - this.fullSince < FULL_GRACE_MS) return WAIT_FOR_ROOM;
     } else if (this.counters.inMemory < this.deps.options.maxInFlight) this.fullSince = undefined;
-    // Kept up: the last poll brought messages and every one of them is done already.
-    const keptUp = this.lastPollSize > 0 && this.counters.inMemory === 0;
-    const plan = planBackpressure(active, this.counters.inMemory, this.deps.options, keptUp);
+    const plan = planBackpressure(active, this.counters.inMemory, this.deps.options, this.lastPollSize);
     this.deps.fetch.pause(plan.pause);
     this.deps.fetch.resume(plan.resume);
     for (const tp of plan.pause) this.deps.events.emit('partition.paused', { groupId: this.deps.groupId, ...tp });
