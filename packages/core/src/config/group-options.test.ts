@@ -20,9 +20,10 @@ test('batchSize and maxBufferedPerPartition never exceed maxInFlight', () => {
   assert.equal(o.maxBufferedPerPartition, 100);
 });
 
-test('idleBatchSize: all of maxInFlight unless batchSize is set, then batchSize (a set batchSize caps every poll)', () => {
-  assert.equal(resolveGroupOptions({}).idleBatchSize, 1000);
-  assert.equal(resolveGroupOptions({ concurrency: 64 }).idleBatchSize, 1024);
+test('idleBatchSize: half of maxInFlight (room for a poll ahead) unless batchSize is set, then batchSize (a set batchSize caps every poll)', () => {
+  assert.equal(resolveGroupOptions({}).idleBatchSize, 500);
+  assert.equal(resolveGroupOptions({ concurrency: 64 }).idleBatchSize, 512);
+  assert.equal(resolveGroupOptions({ maxInFlight: 1 }).idleBatchSize, 1);
   assert.equal(resolveGroupOptions({ batchSize: 200 }).idleBatchSize, 200);
   assert.equal(resolveGroupOptions({ batchSize: 200 }).batchSize, 200);
 });

@@ -8,9 +8,9 @@ export interface ResolvedGroupOptions {
   maxBufferedPerPartition?: number;
   batchSize: number;
   /**
-   * The most one poll brings while nothing is in memory: `batchSize` when it was set, else all of
-   * `maxInFlight` (handlers that keep up leave the pipeline empty between polls, and then the poll
-   * cadence, not the framework's work per message, bounds throughput).
+   * The most one poll brings while the handlers keep up: `batchSize` when it was set, else half of
+   * `maxInFlight`, so the other half is room for the poll that goes out ahead while this one's
+   * messages are handled (`pollAheadSize`): then the fetch overlaps the work instead of following it.
    */
   idleBatchSize: number;
   commitIntervalMs: number;
@@ -53,7 +53,7 @@ export function resolveGroupOptions(options: GroupOptions): ResolvedGroupOptions
     maxInFlight,
     maxBufferedPerPartition: options.maxBufferedPerPartition && Math.min(maxInFlight, options.maxBufferedPerPartition),
     batchSize: Math.min(options.batchSize ?? groupDefaults.batchSize, maxInFlight),
-    idleBatchSize: Math.min(options.batchSize ?? maxInFlight, maxInFlight),
+    idleBatchSize: Math.min(options.batchSize ?? Math.ceil(maxInFlight / 2), maxInFlight),
     rdkafka: options.rdkafka ?? {},
     middleware: options.middleware ?? [],
   };

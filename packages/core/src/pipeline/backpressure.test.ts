@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type BufferState, planBackpressure } from './backpressure.js';
+import { type BufferState, planBackpressure, pollAheadSize } from './backpressure.js';
 
 const partition = (p: number, inMemory: number, paused = false): BufferState => ({
   tp: { topic: 't', partition: p },
@@ -99,4 +99,28 @@ test('handlers that kept up (last poll all done) get polls of idleBatchSize; oth
   assert.equal(planBackpressure([partition(0, 0), partition(1, 0)], 0, limits, 0).fetchAtMost, 500, 'first poll');
   assert.equal(planBackpressure([partition(0, 1), partition(1, 0)], 1, limits, 500).fetchAtMost, 500);
   assert.equal(planBackpressure([partition(0, 0)], 0, { maxInFlight: 1000, batchSize: 500 }, 500).fetchAtMost, 500);
+});
+
+test('a poll goes out ahead only while the handlers keep up, sized by the room left', () => {
+  const limits = { maxInFlight: 1000, batchSize: 500, idleBatchSize: 500 };
+  const keptUp = { inMemoryBefore: 0, previousPollSize: 500, inMemory: 500, anyPaused: false };
+  assert.equal(pollAheadSize(keptUp, limits), 500, 'the other half of the budget');
+  assert.equal(pollAheadSize({ ...keptUp, inMemory: 800 }, limits), 200, 'never more than the room');
+  assert.equal(pollAheadSize({ ...keptUp, inMemory: 1000 }, limits), 0, 'no room, no poll ahead');
+  assert.equal(
+    pollAheadSize({ ...keptUp, inMemoryBefore: 1 }, limits),
+    0,
+    'the last batch is not done: plan the next poll',
+  );
+  assert.equal(
+    pollAheadSize({ ...keptUp, previousPollSize: 0 }, limits),
+    0,
+    'the first batch (or after an empty poll)',
+  );
+  assert.equal(
+    pollAheadSize({ ...keptUp, anyPaused: true }, limits),
+    0,
+    'a paused partition waits for a planned poll to resume it',
+  );
+  assert.equal(pollAheadSize(keptUp, { maxInFlight: 1000, batchSize: 200 }), 200, 'without idleBatchSize: batchSize');
 });

@@ -4,20 +4,19 @@ import type { Message as RawMessage } from '@confluentinc/kafka-javascript';
 import type { Logger } from 'pino';
 import { map, Subject, type Subscription } from 'rxjs';
 import type { ResolvedGroupOptions } from '../config/group-options.js';
-import type { Ordering } from '../config/schema.js';
 import type { TributaryEvents } from '../events.js';
 import type { MessageContext } from '../message.js';
 import type { TopicPartition } from '../model/topic-partition.js';
 import type { Assignment } from '../partitions/assignment.js';
 import { admit, type HandlerLookup } from './admission.js';
-import { planBackpressure } from './backpressure.js';
+import { planBackpressure, pollAheadSize } from './backpressure.js';
 import { executeBatch } from './batch-executor.js';
 import { type ExecutorDeps, execute } from './executor.js';
 import { HotLanes, type KeyLaneStats, keyLaneStats } from './key-lanes.js';
 import { type LaneView, laneMapEach } from './lane-map.js';
 import type { PipelineMessage } from './message-envelope.js';
 import { pollSource } from './poll-source.js';
-import { laneOf } from './router.js';
+import { laneOf, orderingOf } from './router.js';
 
 /** How long polling pauses after a failed poll. */
 const FETCH_ERROR_PAUSE_MS = 1_000;
@@ -34,12 +33,6 @@ const BLOCKED_POLL_INTERVAL_MS = 100;
 const FULL_GRACE_MS = 100;
 /** `applyBackpressure`'s answer while the grace runs: wait for room, do not poll. */
 const WAIT_FOR_ROOM = -1;
-
-/** A message's ordering: its handler's, else the group's; a batch is of one partition or one key, never unordered. */
-function orderingOf(m: PipelineMessage, groupOrdering: Ordering): Ordering {
-  const ordering = m.handler.ordering ?? groupOrdering;
-  return ordering === 'unordered' && m.handler.batch ? 'partition' : ordering;
-}
 
 /** What the pipeline needs from the consumer. */
 export interface FetchPort {
@@ -86,6 +79,9 @@ export class Pipeline {
   private lastShare = 0;
   /** Messages the last poll brought (a poll into a pipeline that finished them may bring more). */
   private lastPollSize = 0;
+  /** For `pollAheadSize`: the poll before the last one's size, and what was in memory when the last came in. */
+  private previousPollSize = 0;
+  private inMemoryBeforeBatch = 0;
   /** When the budget became full (unset while there is room). */
   private fullSince?: number;
   /** The poll in flight, and work that must run between two polls (a seek): see `exclusively`. */
@@ -114,6 +110,7 @@ export class Pipeline {
         (n) => this.fetch(n),
         () => this.applyBackpressure(),
         this.deps.isStopping,
+        () => this.pollAhead(),
       )
         .pipe(
           map((batch) => this.admitBatch(batch)),
@@ -168,6 +165,7 @@ export class Pipeline {
       const polled = n === 0 ? this.deps.fetch.consume(1, 0) : this.deps.fetch.consume(n);
       this.polling = polled;
       const batch = await polled;
+      this.previousPollSize = this.lastPollSize;
       this.lastPollSize = batch.length;
       return batch;
     } catch (err) {
@@ -180,6 +178,7 @@ export class Pipeline {
 
   private admitBatch(batch: RawMessage[]): PipelineMessage[] {
     const admitted = admit(batch, this.deps.assignment, this.deps.handlersByTopic);
+    this.inMemoryBeforeBatch = this.counters.inMemory;
     this.counters.received += admitted.length;
     this.counters.inMemory += admitted.length;
     this.counters.maxInMemory = Math.max(this.counters.maxInMemory, this.counters.inMemory);
@@ -258,15 +257,24 @@ export class Pipeline {
     });
   }
 
-  /**
-   * Pauses/resumes partitions as `planBackpressure` decides; returns the next poll's size (0: blocked,
-   * `WAIT_FOR_ROOM`: the budget is full and its grace runs, no poll).
-   */
   /** Room worth a poll after the budget was full: a batch, or a quarter of the budget. */
   private wakeRoom(): number {
     return Math.min(this.deps.options.batchSize, Math.ceil(this.deps.options.maxInFlight / 4));
   }
 
+  private pollAhead(): number {
+    const anyPaused = this.deps.assignment.active().some((p) => p.paused && !p.held);
+    const { inMemoryBeforeBatch: inMemoryBefore, previousPollSize, counters } = this;
+    return pollAheadSize(
+      { inMemoryBefore, previousPollSize, inMemory: counters.inMemory, anyPaused },
+      this.deps.options,
+    );
+  }
+
+  /**
+   * Pauses/resumes partitions as `planBackpressure` decides; returns the next poll's size (0: blocked,
+   * `WAIT_FOR_ROOM`: the budget is full and its grace runs, no poll).
+   */
   private applyBackpressure(): number {
     const active = this.deps.assignment.active();
     // The grace only while no partition's lane starves: one with nothing in memory gets the first

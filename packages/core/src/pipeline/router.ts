@@ -29,3 +29,12 @@ export function laneOf(
       return null;
   }
 }
+
+/** A message's ordering: its handler's, else the group's; a batch is of one partition or one key, never unordered. */
+export function orderingOf(
+  m: { handler: { ordering?: Ordering; batch?: unknown } },
+  groupOrdering: Ordering,
+): Ordering {
+  const ordering = m.handler.ordering ?? groupOrdering;
+  return ordering === 'unordered' && m.handler.batch ? 'partition' : ordering;
+}
