@@ -123,4 +123,11 @@ test('a poll goes out ahead only while the handlers keep up, sized by the room l
     'a paused partition waits for a planned poll to resume it',
   );
   assert.equal(pollAheadSize(keptUp, { maxInFlight: 1000, batchSize: 200 }), 200, 'without idleBatchSize: batchSize');
+  const large = { maxInFlight: 60_000, batchSize: 5000, idleBatchSize: 5000 };
+  assert.equal(
+    pollAheadSize({ ...keptUp, inMemory: 5000 }, large),
+    0,
+    'a large batch: its poll cost is spread already',
+  );
+  assert.equal(pollAheadSize({ ...keptUp, inMemory: 800 }, large), 1000, 'after a small one: at most 1,000');
 });

@@ -95,6 +95,10 @@ export function planBackpressure(
  * before this batch arrived — and no partition is paused by backpressure: then nothing piles up
  * anywhere, so the share rules have nothing to decide, and a paused partition is left to the next
  * planned poll (which resumes it) instead of being starved by polls that skip planning.
+ * Only after a batch of at most `POLL_AHEAD_MAX_MESSAGES`, and for at most as many: a larger poll's
+ * fixed cost is spread over its messages already, and two large batches alive at once cost more
+ * (garbage collection, two threads on the cores) than the overlap saves — with `batchSize` 5,000 a
+ * no-op run read 13 % less with polls ahead of 5,000.
  * Invariant kept: the poll asks for at most the room left, so `inMemory ≤ maxInFlight`.
  */
 export function pollAheadSize(
@@ -111,6 +115,10 @@ export function pollAheadSize(
   limits: { maxInFlight: number; batchSize: number; idleBatchSize?: number },
 ): number {
   if (state.previousPollSize === 0 || state.inMemoryBefore > 0 || state.anyPaused) return 0;
+  if (state.inMemory > POLL_AHEAD_MAX_MESSAGES) return 0; // nothing before it: inMemory is this batch
   const room = limits.maxInFlight - state.inMemory;
-  return Math.max(0, Math.min(limits.idleBatchSize ?? limits.batchSize, room));
+  return Math.max(0, Math.min(limits.idleBatchSize ?? limits.batchSize, room, POLL_AHEAD_MAX_MESSAGES));
 }
+
+/** The largest batch a poll goes out ahead of, and the most that poll asks for. */
+export const POLL_AHEAD_MAX_MESSAGES = 1_000;

@@ -24,7 +24,8 @@ export interface ExecutorDeps {
 
 /**
  * A message's context, and its run: what every attempt shares (one object per message, not two).
- * `started` < 0: nobody listens for `message.processed`.
+ * `deps`, `slot`, `chain` and `started` are the executor's (handlers see `MessageContext`, which has
+ * none of them); `started` < 0: nobody listens for `message.processed`.
  */
 class Context extends RunContext implements MessageContext {
   constructor(
@@ -105,17 +106,17 @@ export function execute(message: PipelineMessage, deps: ExecutorDeps, slot?: Lan
   message.owner.started(message.offset);
   // The event (and its clock reads) only when someone listens: metrics, tests, the user.
   const started = deps.events.listenerCount('message.processed') > 0 ? performance.now() : -1;
-  const run = new Context(message, deps, slot, deps.chainOf(message), started);
-  return attempt(run).then(
+  const ctx = new Context(message, deps, slot, deps.chainOf(message), started);
+  return attempt(ctx).then(
     () => {
       try {
-        succeeded(run);
+        succeeded(ctx);
       } catch (cause) {
-        return attemptsAfter(run, cause); // a throwing listener: as before, treated as a failure
+        return attemptsAfter(ctx, cause); // a throwing listener: as before, treated as a failure
       }
-      finish(run);
+      finish(ctx);
     },
-    (cause) => attemptsAfter(run, cause),
+    (cause) => attemptsAfter(ctx, cause),
   );
 }
 
