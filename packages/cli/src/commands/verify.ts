@@ -53,7 +53,8 @@ export function registerVerifyCommand(program: Command): void {
         'every TributaryApp the process creates (its brokers are replaced by the embedded one), so counting\n' +
         'never depends on your handler. Call recordEffect(id) (@tributary/testing/record) after a side effect\n' +
         'to get "effect duplicates". Expectations (exit 1 when one fails): lost 0, graceful duplicates 0,\n' +
-        'crash duplicates ≤ kills × (maxInFlight + 2 commit intervals of messages), effect duplicates 0,\n' +
+        'crash duplicates ≤ kills × (maxInFlight + 2 commit intervals of messages), effect duplicates 0\n' +
+        'but for those a kill between an effect and its id marked done explains (≤ kills × concurrency),\n' +
         'the order the app promises, final lag 0, bad records in <topic>.dlq. Exit 2: bad options or app.',
     )
     .action(async (flags: VerifyFlags & { json?: boolean; report?: string }) => {

@@ -58,3 +58,25 @@ test('effects: duplicates counted per business id, and whether the app records e
   assert.equal(m.effectsRecorded, 3);
   assert.equal(analyze(produced([]), [], new Map()).effectsRecorded, 0);
 });
+
+test('effects: a repeat is in the crash window only if a killed process ran it and never recorded its outcome', () => {
+  const lines: LogLine[] = [
+    // m1 (killed) ran x's effect for t/0@0 and died before recording the outcome: the window.
+    { i: 'm1', ts: 1, effect: 'x', at: 't/0@0' },
+    // m1 also ran y's effect and recorded the outcome of t/0@1: a repeat of y is a real duplicate.
+    { i: 'm1', ts: 2, effect: 'y', at: 't/0@1' },
+    handled('m1', 3, 1),
+    // m3 (alive) ran z's effect without an outcome: no kill explains its repeat either.
+    { i: 'm3', ts: 4, effect: 'z', at: 't/0@2' },
+    { i: 'm2', ts: 5, effect: 'x', at: 't/0@0' },
+    handled('m2', 6, 0),
+    { i: 'm2', ts: 7, effect: 'y', at: 't/0@1' },
+    { i: 'm2', ts: 8, effect: 'z', at: 't/0@2' },
+  ];
+  const m = analyze(produced([0, 1, 2]), lines, offsets, new Set(), new Set(['m1']));
+  assert.equal(m.effectDuplicates, 3);
+  assert.equal(m.crashWindowEffects, 1);
+  // Without the coordinates nothing is explained.
+  const bare = lines.map(({ at: _at, ...l }) => l);
+  assert.equal(analyze(produced([0, 1, 2]), bare, offsets, new Set(), new Set(['m1'])).crashWindowEffects, 0);
+});

@@ -18,6 +18,12 @@ export interface Measurement {
   gracefulDuplicates: number;
   /** Side effects run more than once for the same business id. */
   effectDuplicates: number;
+  /**
+   * Of them: repeats of an effect whose earlier run was in a process killed before it recorded that
+   * message's outcome: it died between the side effect and marking the id done, the window an
+   * idempotency store cannot close (see `idempotent()`). At most one per handler running at the kill.
+   */
+  crashWindowEffects: number;
   /** Side-effect lines recorded at all (0: the app exposes no effect counter, effect duplicates unmeasured). */
   effectsRecorded: number;
   /** First handlings of a record after a later offset of the same key (same topic-partition) was handled. */
@@ -80,6 +86,7 @@ export function analyze(
     rawDuplicates: outcomes.length - seen.size,
     ...duplicateCauses(outcomes, crashed),
     effectDuplicates: effects.length - new Set(effects.map((l) => l.effect)).size,
+    crashWindowEffects: crashWindowEffects(effects, outcomes, crashed),
     effectsRecorded: effects.length,
     ...orderViolations(outcomes),
     ...maxPauses(outcomes, byCoordinates, revocations(lines)),
@@ -93,6 +100,26 @@ export function analyze(
     droppedInvalid: outcomes.filter((l) => l.out === 'skipped-bad').length,
     rebalanceEvents: lines.filter((l) => l.ev === 'revoked' || l.ev === 'lost').length,
   };
+}
+
+/**
+ * Repeated effects explained by a kill inside the effect's own window: the previous run of the same
+ * id was in a crashed process, for a message (`at`) that process never recorded an outcome for.
+ */
+function crashWindowEffects(
+  effects: readonly LogLine[],
+  outcomes: readonly LogLine[],
+  crashed: ReadonlySet<string>,
+): number {
+  const finished = new Set(outcomes.map((l) => `${l.i} ${coordinates(l.t as string, l.p as number, l.o as number)}`));
+  const last = new Map<string, LogLine>();
+  let count = 0;
+  for (const l of [...effects].sort((a, b) => a.ts - b.ts)) {
+    const before = last.get(l.effect as string);
+    if (before?.at !== undefined && crashed.has(before.i) && !finished.has(`${before.i} ${before.at}`)) count += 1;
+    last.set(l.effect as string, l);
+  }
+  return count;
 }
 
 /** When each member gave each partition up (revoked or lost), keyed `member topic/partition`. */

@@ -3,7 +3,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 /**
  * One line of a member process's log (member/record.ts writes it; the suite's fixtures use the same format):
  * - a handled message: `t`/`p`/`o` (its coordinates), `k` (key), `out` (final outcome);
- * - a side effect: `effect` (the business id);
+ * - a side effect: `effect` (the business id), `at` (the coordinates of the message it ran for, when known);
  * - a lifecycle event: `ev` ('app' | 'assigned' | 'revoked' | 'lost' | 'committed' | 'offset-reset' | …).
  * Every line carries the process name `i`, its `pid` and a wall-clock `ts`.
  */
@@ -18,6 +18,7 @@ export interface LogLine {
   id?: string;
   out?: 'done' | 'skipped' | 'dead-lettered' | 'skipped-bad';
   effect?: string;
+  at?: string;
   ev?: string;
   tps?: string[];
   /** On `assigned`: the whole assignment (eager), not an increment. */

@@ -33,7 +33,11 @@ function cells(m: Measurement): string[] {
     String(m.produced),
     String(m.lost),
     m.rawDuplicates === 0 ? '0' : `${m.rawDuplicates} (${m.crashDuplicates} / ${m.gracefulDuplicates})`,
-    m.effectsRecorded === 0 ? '–' : String(m.effectDuplicates),
+    m.effectsRecorded === 0
+      ? '–'
+      : m.crashWindowEffects === 0
+        ? String(m.effectDuplicates)
+        : `${m.effectDuplicates} (${m.crashWindowEffects} killed between effect and done)`,
     `${m.keyOrderViolations} / ${m.partitionOrderViolations}`,
     m.maxPauseMs === m.maxPauseAnyMs ? String(m.maxPauseMs) : `${m.maxPauseMs} (moved: ${m.maxPauseAnyMs})`,
     String(m.finalLag),

@@ -65,6 +65,7 @@ const EMPTY: Measurement = {
   crashDuplicates: 0,
   gracefulDuplicates: 0,
   effectDuplicates: 0,
+  crashWindowEffects: 0,
   effectsRecorded: 0,
   keyOrderViolations: 0,
   partitionOrderViolations: 0,

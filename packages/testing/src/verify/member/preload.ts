@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { GroupDescription, MessageContext, TributaryApp, TributaryAppConfig } from '@tributary/core';
-import { type HandledOutcome, recordAssignment, recordLine, VERIFY_ENV } from './record.js';
+import { type HandledOutcome, handling, recordAssignment, recordLine, VERIFY_ENV } from './record.js';
 
 type Next = () => Promise<void>;
 
@@ -35,7 +35,7 @@ export function recorderMiddleware(slow = slowSetting()) {
     const m = ctx.message;
     // The slow-handler scenario: some messages take longer than the app's max.poll.interval.ms.
     if (slow && m.offset % slow.every === slow.every - 1 && ctx.attempt <= 1) await sleep(slow.ms, ctx.signal);
-    await next();
+    await handling.run(m, next);
     const key = m.key === null || m.key === undefined ? null : String(m.key);
     recordLine({ t: m.topic, p: m.partition, o: m.offset, k: key, out: (ctx.outcome ?? 'done') as HandledOutcome });
   };

@@ -9,6 +9,7 @@
  * preload.ts). An app on another client (e.g. a KafkaJS consumer you are migrating) calls
  * `recordHandled` and `recordAssignment` itself.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { openSync, writeSync } from 'node:fs';
 
 export const VERIFY_ENV = {
@@ -47,13 +48,30 @@ export function recordLine(record: object): void {
   writeSync(out, `${JSON.stringify(line)}\n`);
 }
 
+/** Where a message lives: what an effect line names as the message it ran for. */
+export interface RecordCoordinates {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+/**
+ * The message the kit's recorder middleware is running (preload.ts sets it around the app's chain),
+ * so `recordEffect` can name the message an effect belongs to without the app passing it.
+ */
+export const handling = new AsyncLocalStorage<RecordCoordinates>();
+
 /**
  * Records that a side effect ran for business id `id` (an email sent, a row written): the kit counts
  * ids recorded more than once as "effect duplicates". Call it right after the effect, behind your
  * idempotency check; an idempotent app then shows effect duplicates 0 while raw redeliveries happen.
+ * The line names the message it ran for (`at`): inside a TributaryApp the kit knows it; other apps
+ * pass `message`. That is how the kit tells an effect repeated because its process was killed
+ * between the effect and recording completion (the window no idempotency store closes) from one
+ * repeated for no such reason.
  */
-export function recordEffect(id: string): void {
-  recordLine({ effect: id });
+export function recordEffect(id: string, message: RecordCoordinates | undefined = handling.getStore()): void {
+  recordLine(message ? { effect: id, at: `${message.topic}/${message.partition}@${message.offset}` } : { effect: id });
 }
 
 export type HandledOutcome = 'done' | 'skipped' | 'dead-lettered' | 'skipped-bad';
