@@ -65,8 +65,6 @@ export const QUICK_CONTENDERS = new Set([
   'tributary-key',
   'tributary-key+mw',
   'tributary-key fast',
-  'raw fetch.wait.max.ms=10',
-  'tributary-key fetch.wait.max.ms=10',
   'tributary cooperative',
   'raw eager + sync commit',
 ]);

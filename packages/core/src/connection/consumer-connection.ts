@@ -11,40 +11,13 @@ import { KafkaConnectionError } from '../errors.js';
 import type { CommitOffset, TopicPartition } from '../model/topic-partition.js';
 import { type OffsetReset, offsetResetOf } from './client-log.js';
 import { CommitChannel, type CommitReply } from './commit-channel.js';
+import type { BindingExtras, CommittedOffset, ConnectionEvents, RdkafkaConfig } from './connection-types.js';
 import { asConfigError } from './consumer-config.js';
 import { ErrorCode } from './error-codes.js';
 import { FetcherWake } from './fetcher-wake.js';
 import { SeekPort } from './seek-port.js';
 
-export interface RebalanceEvent {
-  kind: 'assign' | 'revoke';
-  partitions: TopicPartition[];
-  /** Revocation because the session was lost: we may no longer commit for these. */
-  lost: boolean;
-}
-
-export interface ConnectionEvents {
-  rebalance: [RebalanceEvent];
-  error: [Error];
-  /** librdkafka reset a position after an error (e.g. offset out of range): data was skipped. */
-  'offset-reset': [OffsetReset];
-  /** A librdkafka log line of severity error or worse (3 and below). */
-  'client-error-log': [{ fac: string; message: string }];
-  stats: [Record<string, unknown>];
-}
-
-export type RdkafkaConfig = Record<string, string | number | boolean | Function>;
-
-/** Methods the binding has but its type declarations omit. */
-interface BindingExtras {
-  incrementalAssign(partitions: TopicPartition[]): void;
-  incrementalUnassign(partitions: TopicPartition[]): void;
-  rebalanceProtocol(): 'COOPERATIVE' | 'EAGER' | 'NONE';
-  assignmentLost(): boolean;
-  setDefaultIsTimeoutOnlyForFirstMessage?(value: boolean): void;
-}
-
-type CommittedOffset = CommitOffset & { error?: { message: string; code?: number } };
+export type { ConnectionEvents, RdkafkaConfig, RebalanceEvent } from './connection-types.js';
 
 export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
   private readonly consumer: KafkaConsumer;
@@ -228,15 +201,33 @@ export class ConsumerConnection extends EventEmitter<ConnectionEvents> {
     return this.commits.commit(offsets, { timeoutMs, onLateReply });
   }
 
-  /** Completes a rebalance: incremental under cooperative, whole under eager. */
+  /**
+   * Completes a rebalance: incremental under cooperative, whole under eager. An incremental one
+   * ends librdkafka's pause of the whole assignment during the rebalance callback; its resume does
+   * not wake the broker threads either (see FetcherWake), so the partitions that stay are woken.
+   */
   assign(partitions: TopicPartition[]): void {
-    if (this.isCooperative()) this.extras.incrementalAssign(partitions);
-    else this.consumer.assign(partitions);
+    if (!this.isCooperative()) {
+      this.consumer.assign(partitions);
+      return;
+    }
+    this.extras.incrementalAssign(partitions);
+    this.wakeAssigned();
   }
 
   unassign(partitions: TopicPartition[]): void {
-    if (this.isCooperative()) this.extras.incrementalUnassign(partitions);
-    else this.consumer.unassign();
+    if (!this.isCooperative()) {
+      this.consumer.unassign();
+      return;
+    }
+    this.extras.incrementalUnassign(partitions);
+    this.wakeAssigned();
+  }
+
+  private wakeAssigned(): void {
+    if (this.closing) return;
+    const assigned = this.consumer.assignments();
+    if (assigned.length > 0) this.fetcherWake.wake(assigned);
   }
 
   private isCooperative(): boolean {
