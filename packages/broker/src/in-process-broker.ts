@@ -14,7 +14,8 @@ function warnStockCoordinator(libraryPath: string): void {
       'builds it), so the classic consumer groups of the embedded broker differ from Kafka: commits are refused while a ' +
       'join round is open, every round waits session.timeout.ms - 1 s, static members rejoining get a new member id ' +
       'and force a rebalance, DescribeGroups/ListGroups are missing, and the coordinator does not move off a broker ' +
-      'that is down. KIP-848 groups (group.protocol=consumer) are unaffected.',
+      'that is down. KIP-848 groups (group.protocol=consumer) are unaffected. And a fetch that finds nothing is ' +
+      'answered only after its whole fetch.wait.max.ms, even when records arrive meanwhile.',
     { code: 'TRIBUTARY_STOCK_COORDINATOR' },
   );
 }
