@@ -72,15 +72,15 @@ export async function runScenario(spec: RunSpec): Promise<RunResult> {
 }
 
 /**
- * The usual promises: nothing lost, nothing run twice, everything committed. `crashWindowEffects`:
+ * The usual promises: nothing lost, nothing run twice, everything committed. `crashWindowBound`:
  * how many effects a kill may repeat because it struck between an effect and its id being marked
  * done (kills × handlers running at once; 0 where nothing is killed); every other repeat fails.
  */
-export function exactlyOnceChecks(m: Measurement, { raw = true, crashWindowEffects = 0 } = {}): Check[] {
+export function exactlyOnceChecks(m: Measurement, { raw = true, crashWindowBound = 0 } = {}): Check[] {
   return [
     { name: `lost ${m.lost} = 0`, ok: m.lost === 0 },
     ...(raw ? [{ name: `raw duplicates ${m.rawDuplicates} = 0`, ok: m.rawDuplicates === 0 }] : []),
-    ...effectChecks(m, 0, crashWindowEffects),
+    ...effectChecks(m, 0, crashWindowBound),
     { name: `final lag ${m.finalLag} = 0`, ok: m.finalLag === 0 },
     { name: `skipped by retention ${m.skippedByRetention} = 0`, ok: m.skippedByRetention === 0 },
   ];

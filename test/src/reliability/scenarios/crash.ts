@@ -15,7 +15,7 @@ export interface CrashOptions {
 const MEMBERS = 3;
 const COMMIT_MS = 500;
 const MAX_IN_FLIGHT = 300;
-/** The fixture's default `concurrency`: how many handlers a kill can catch between effect and done. */
+/** The members' `concurrency`: how many handlers a kill can catch between effect and done. */
 const CONCURRENCY = 16;
 
 /**
@@ -49,6 +49,7 @@ export function crashScenario(o: CrashOptions): Promise<RunResult> {
         PROTOCOL: 'cooperative',
         COMMIT_MS: String(COMMIT_MS),
         MAX_IN_FLIGHT: String(MAX_IN_FLIGHT),
+        CONCURRENCY: String(CONCURRENCY),
         DELAY_MS: '1',
         IDEMPOTENCY: 'redis',
         LEASE_MS: '4000',
@@ -84,7 +85,7 @@ export function crashScenario(o: CrashOptions): Promise<RunResult> {
       );
     },
     expect: (m) => [
-      ...exactlyOnceChecks(m, { raw: false, crashWindowEffects: o.kills * CONCURRENCY }),
+      ...exactlyOnceChecks(m, { raw: false, crashWindowBound: o.kills * CONCURRENCY }),
       { name: `raw duplicates ${m.rawDuplicates} ≤ ${bound}`, ok: m.rawDuplicates <= bound },
     ],
   });

@@ -11,6 +11,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { openSync, writeSync } from 'node:fs';
+import { coordinates } from '../log-lines.js';
 
 export const VERIFY_ENV = {
   /** The log file of this process. */
@@ -71,7 +72,9 @@ export const handling = new AsyncLocalStorage<RecordCoordinates>();
  * repeated for no such reason.
  */
 export function recordEffect(id: string, message: RecordCoordinates | undefined = handling.getStore()): void {
-  recordLine(message ? { effect: id, at: `${message.topic}/${message.partition}@${message.offset}` } : { effect: id });
+  recordLine(
+    message ? { effect: id, at: coordinates(message.topic, message.partition, message.offset) } : { effect: id },
+  );
 }
 
 export type HandledOutcome = 'done' | 'skipped' | 'dead-lettered' | 'skipped-bad';
