@@ -163,6 +163,24 @@ test('partitions a stopped static member holds wait for it: not a hot partition'
   assert.match(waiting?.suggestion ?? '', /session\.timeout\.ms/);
 });
 
+test('a partition whose lag was 0 inside the window kept up: not hot, however steep its last step', () => {
+  // t/1 goes 0 → 0 → 3 within 200 ms (a steep slope from one produce burst); t/0 is held by app.pause().
+  const at = (ms: number, lag0: number, lag1: number) => {
+    const s = snapshot(ms, 6);
+    s.rows[0] = { ...(s.rows[0] as LagRow), logEndOffset: 100 + lag0, lag: lag0 };
+    s.rows[1] = { ...(s.rows[1] as LagRow), logEndOffset: 100 + lag1, lag: lag1 };
+    return s;
+  };
+  const burst = [at(0, 10, 0), at(100, 15, 0), at(200, 20, 3)];
+  assert.equal(byId(diagnose({ snapshots: burst, held: ['t/0'] }), 'hot-partition'), undefined);
+  // The same partition behind all along, with the same slope, is hot.
+  const behind = [at(0, 10, 30), at(100, 15, 30), at(200, 20, 33)];
+  assert.equal(
+    byId(diagnose({ snapshots: behind, held: ['t/0'] }), 'hot-partition')?.evidence[0],
+    't/1: lag 33 (+15.0/s)',
+  );
+});
+
 test('a partition held by app.pause() grows on purpose: held, not a hot partition', () => {
   const rows = (at: number, lag0: number) => {
     const s = snapshot(at, 6);

@@ -81,11 +81,18 @@ export function diagnose(input: DiagnoseInput): Finding[] {
   const seconds = Math.max(0.001, (last.at - first.at) / 1000);
   // Lag moves in steps (produce bursts, commit intervals): fit a slope over every snapshot instead of
   // comparing two, and call a partition "growing" only against the fastest one, so noise on healthy
-  // partitions does not look like falling behind.
-  const growth = last.rows.map((row) => ({ row, perSecond: lagSlope(input.snapshots, row.topic, row.partition) }));
+  // partitions does not look like falling behind. A partition whose lag was 0 at some snapshot of the
+  // window caught up inside it, whatever its slope (Burrow's first rule): a lag going 0 → 1 between two
+  // close samples is a steep slope but no one falling behind. The price: a partition that starts to fall
+  // behind is reported once its last lag of 0 has left the window.
+  const growth = last.rows.map((row) => ({
+    row,
+    perSecond: lagSlope(input.snapshots, row.topic, row.partition),
+    caughtUp: touchedZero(input.snapshots, row.topic, row.partition),
+  }));
   const fastest = Math.max(0, ...growth.map((g) => g.perSecond));
   const isGrowing = (g: (typeof growth)[number]) =>
-    g.perSecond >= Math.max(GROWING, 0.25 * fastest) && (g.row.lag ?? 0) > 0;
+    !g.caughtUp && g.perSecond >= Math.max(GROWING, 0.25 * fastest) && (g.row.lag ?? 0) > 0;
   const held = new Set(input.waiting ?? []);
   const isHeld = (g: (typeof growth)[number]) => held.has(`${g.row.topic}/${g.row.partition}`);
   const waiting = growth.filter((g) => isHeld(g) && (g.row.lag ?? 0) > 0);
@@ -207,6 +214,11 @@ export function formatFindings(findings: Finding[]): string {
       ].join('\n'),
     )
     .join('\n\n');
+}
+
+/** Whether a partition's lag was 0 at one of the snapshots (an unknown lag is not 0). */
+function touchedZero(snapshots: LagSnapshot[], topic: string, partition: number): boolean {
+  return snapshots.some((s) => s.rows.some((r) => r.topic === topic && r.partition === partition && r.lag === 0));
 }
 
 /** Least-squares slope of a partition's lag over the snapshots, in messages per second. */
