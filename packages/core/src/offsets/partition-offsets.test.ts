@@ -200,36 +200,27 @@ test('duplicate markDone is ignored (before and after release)', () => {
   assert.equal(offsets.incompleteCount, 1);
 });
 
-test('delivering a non-increasing offset throws RangeError and leaves state unchanged', () => {
+test('a non-increasing offset is a redelivery: refused (false), state unchanged', () => {
   const offsets = new PartitionOffsets();
-  offsets.delivered(10);
-  offsets.delivered(11);
+  assert.equal(offsets.delivered(10), true);
+  assert.equal(offsets.delivered(11), true);
   offsets.markDone(10);
 
-  assert.throws(() => offsets.delivered(11), RangeError, 'equal to highest');
-  assert.throws(() => offsets.delivered(10), RangeError, 'lower than highest (already done)');
-  assert.throws(() => offsets.delivered(3), RangeError, 'far below');
+  assert.equal(offsets.delivered(11), false, 'equal to highest');
+  assert.equal(offsets.delivered(10), false, 'lower than highest (already done)');
+  assert.equal(offsets.delivered(3), false, 'far below');
   assert.equal(offsets.committable(), 11);
   assert.equal(offsets.incompleteCount, 1);
 
   offsets.markDone(11);
   assert.equal(offsets.committable(), 12);
-  // Re-delivering a completed offset is still rejected after everything is done.
-  assert.throws(() => offsets.delivered(11), RangeError);
+  // Re-delivering a completed offset is still refused after everything is done.
+  assert.equal(offsets.delivered(11), false);
   assert.equal(offsets.committable(), 12);
   assert.equal(offsets.incompleteCount, 0);
 
-  offsets.delivered(12);
+  assert.equal(offsets.delivered(12), true);
   assert.equal(offsets.committable(), 12);
-});
-
-test('the RangeError names both offsets', () => {
-  const offsets = new PartitionOffsets();
-  offsets.delivered(7);
-  assert.throws(
-    () => offsets.delivered(5),
-    (error: unknown) => error instanceof RangeError && /5/.test(error.message) && /7/.test(error.message),
-  );
 });
 
 test('property: committable() is the lowest not-done delivered offset, or highest + 1 (random gaps and order)', () => {

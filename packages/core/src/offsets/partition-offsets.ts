@@ -26,15 +26,19 @@ export class PartitionOffsets {
    */
   constructor(private readonly startOffset?: number) {}
 
-  /** Records that `offset` entered the pipeline. Offsets of one partition arrive in increasing order. */
-  delivered(offset: number): void {
-    if (offset <= this.highestDelivered) {
-      throw new RangeError(`offset ${offset} delivered after ${this.highestDelivered}: offsets must increase`);
-    }
+  /**
+   * Records that `offset` entered the pipeline; false (nothing recorded) for an offset at or below
+   * one delivered before: a redelivery of a record this tracker already holds (librdkafka refetches
+   * from a stale position when a pause lands while a consume call is taking messages off its queue),
+   * whose first copy is pending or done. Tracked offsets stay in increasing order.
+   */
+  delivered(offset: number): boolean {
+    if (offset <= this.highestDelivered) return false;
     this.highestDelivered = offset;
     this.pending.push(offset);
     this.done.push(false);
     this.outstanding += 1;
+    return true;
   }
 
   /** Records that the work for `offset` reached a final outcome; unknown or repeated offsets are ignored. */

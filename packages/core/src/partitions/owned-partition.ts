@@ -66,10 +66,14 @@ export class OwnedPartition {
     return this.revokeController.signal;
   }
 
-  /** A message of this partition entered the pipeline. */
-  admitted(offset: number): void {
-    this.offsets.delivered(offset);
+  /**
+   * A message of this partition entered the pipeline; false for a redelivered offset this
+   * assignment already tracks: it is not let in twice.
+   */
+  admitted(offset: number): boolean {
+    if (!this.offsets.delivered(offset)) return false;
     this.inMemory += 1;
+    return true;
   }
 
   /**

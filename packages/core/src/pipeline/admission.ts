@@ -1,4 +1,5 @@
 import type { Message as RawMessage } from '@confluentinc/kafka-javascript';
+import type { Logger } from 'pino';
 import type { HandlerDefinition } from '../model/definitions.js';
 
 /** A topic's handler: its own, or a pattern's (`HandlerRouter`). */
@@ -11,6 +12,38 @@ import type { OwnedPartition } from '../partitions/owned-partition.js';
 import { PipelineMessage } from './message-envelope.js';
 
 /**
+ * Messages a poll brought again: offsets their partition's tracker already holds. librdkafka
+ * refetches from a stale position when a pause is applied while a consume call is taking messages
+ * off its queue (it records the position to resume at before that call updates it), so a record can
+ * come twice within one assignment; the copy already in the pipeline (pending or done) is the one
+ * that counts. Logged once per partition and batch, never per message.
+ */
+export class Redeliveries {
+  private readonly skipped = new Map<OwnedPartition, { first: number; last: number; count: number }>();
+
+  skip(owner: OwnedPartition, offset: number): void {
+    const run = this.skipped.get(owner);
+    if (!run) this.skipped.set(owner, { first: offset, last: offset, count: 1 });
+    else {
+      run.first = Math.min(run.first, offset);
+      run.last = Math.max(run.last, offset);
+      run.count += 1;
+    }
+  }
+
+  flush(logger: Logger): void {
+    if (this.skipped.size === 0) return;
+    for (const [owner, { first, last, count }] of this.skipped) {
+      logger.info(
+        { topic: owner.tp.topic, partition: owner.tp.partition, firstOffset: first, lastOffset: last, count },
+        `skipped ${count} redelivered message(s) of ${owner.tp.topic}/${owner.tp.partition} already in the pipeline`,
+      );
+    }
+    this.skipped.clear();
+  }
+}
+
+/**
  * Lets fetched messages into the pipeline: only those of partitions this member owns and is not
  * revoking (a batch fetched before a revoke belongs to the next owner), with a handler for their
  * topic. Each admitted message is counted in its partition (`inMemory`) and its offset recorded
@@ -21,6 +54,7 @@ export function admit(
   assignment: Assignment,
   handlersByTopic: HandlerLookup,
   now = Date.now(),
+  redeliveries?: Redeliveries,
 ): PipelineMessage[] {
   const admitted: PipelineMessage[] = [];
   // A batch comes in runs of one partition: look its state up once per run, not per message.
@@ -36,7 +70,10 @@ export function admit(
       handler = handlersByTopic.get(raw.topic);
     }
     if (!owner || owner.leaving || !handler) continue;
-    owner.admitted(raw.offset);
+    if (!owner.admitted(raw.offset)) {
+      redeliveries?.skip(owner, raw.offset);
+      continue;
+    }
     const message = new PipelineMessage(raw, handler, owner);
     message.admittedAt = now;
     admitted.push(message);

@@ -8,7 +8,7 @@ import type { TributaryEvents } from '../events.js';
 import type { MessageContext } from '../message.js';
 import type { TopicPartition } from '../model/topic-partition.js';
 import type { Assignment } from '../partitions/assignment.js';
-import { admit, type HandlerLookup } from './admission.js';
+import { admit, type HandlerLookup, Redeliveries } from './admission.js';
 import { planBackpressure, pollAheadSize } from './backpressure.js';
 import { executeBatch } from './batch-executor.js';
 import { type ExecutorDeps, execute } from './executor.js';
@@ -89,6 +89,7 @@ export class Pipeline {
   private exclusive?: Promise<unknown>;
   private laneView?: () => LaneView<PipelineMessage>;
   private readonly hotLanes = new HotLanes();
+  private readonly redeliveries = new Redeliveries();
 
   constructor(private readonly deps: PipelineDeps) {
     this.executorDeps = {
@@ -177,7 +178,8 @@ export class Pipeline {
   }
 
   private admitBatch(batch: RawMessage[]): PipelineMessage[] {
-    const admitted = admit(batch, this.deps.assignment, this.deps.handlersByTopic);
+    const admitted = admit(batch, this.deps.assignment, this.deps.handlersByTopic, Date.now(), this.redeliveries);
+    this.redeliveries.flush(this.deps.logger);
     this.inMemoryBeforeBatch = this.counters.inMemory;
     this.counters.received += admitted.length;
     this.counters.inMemory += admitted.length;
