@@ -29,8 +29,8 @@ export class PartitionOffsets {
   /**
    * Records that `offset` entered the pipeline; false (nothing recorded) for an offset at or below
    * one delivered before: a redelivery of a record this tracker already holds, whose first copy is
-   * pending or done (librdkafka was seen delivering a partition's offset 0 again after 49 within one
-   * assignment, under backpressure pauses). Tracked offsets stay in increasing order.
+   * pending or done (librdkafka can restart a partition at its reset offset after it began fetching:
+   * `Redeliveries` in pipeline/admission.ts). Tracked offsets stay in increasing order.
    */
   delivered(offset: number): boolean {
     if (offset <= this.highestDelivered) return false;

@@ -12,11 +12,15 @@ import type { OwnedPartition } from '../partitions/owned-partition.js';
 import { PipelineMessage } from './message-envelope.js';
 
 /**
- * Messages a poll brought again: offsets their partition's tracker already holds. librdkafka was
- * seen delivering a partition's offset 0 again after 49 within one assignment, around backpressure
- * pauses (twice in ~30 runs of the core's backpressure test; where it refetched from is not pinned
- * down). The copy already in the pipeline (pending or done) is the one that counts; the repeat is
- * skipped and logged as a warning once per partition and batch, never per message.
+ * Messages a poll brought again: offsets their partition's tracker already holds. librdkafka (2.15)
+ * can restart a partition at its reset offset after it began fetching: a partition without a
+ * committed offset looks its start up (ListOffsets); a pause or resume meanwhile makes the answer in
+ * flight "outdated", which re-arms an offset-query timer even when a newer lookup is in flight, and
+ * that timer still fires once the newer one succeeded and the partition is fetching ("timed offset
+ * query … in state active"), so fetching starts over at BEGINNING (seen: offset 0 again after 49,
+ * with backpressure pausing partitions at startup). The copy already in the pipeline (pending or
+ * done) is the one that counts; the repeat is skipped and logged as a warning once per partition
+ * and batch, never per message.
  */
 export class Redeliveries {
   private readonly skipped = new Map<OwnedPartition, { first: number; last: number; count: number }>();
