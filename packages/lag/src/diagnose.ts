@@ -85,11 +85,10 @@ export function diagnose(input: DiagnoseInput): Finding[] {
   // window caught up inside it, whatever its slope (Burrow's first rule): a lag going 0 → 1 between two
   // close samples is a steep slope but no one falling behind. The price: a partition that starts to fall
   // behind is reported once its last lag of 0 has left the window.
-  const growth = last.rows.map((row) => ({
-    row,
-    perSecond: lagSlope(input.snapshots, row.topic, row.partition),
-    caughtUp: touchedZero(input.snapshots, row.topic, row.partition),
-  }));
+  const growth = last.rows.map((row) => {
+    const points = lagPoints(input.snapshots, row.topic, row.partition);
+    return { row, perSecond: lagSlope(points), caughtUp: points.some((p) => p.lag === 0) };
+  });
   const fastest = Math.max(0, ...growth.map((g) => g.perSecond));
   const isGrowing = (g: (typeof growth)[number]) =>
     !g.caughtUp && g.perSecond >= Math.max(GROWING, 0.25 * fastest) && (g.row.lag ?? 0) > 0;
@@ -216,17 +215,16 @@ export function formatFindings(findings: Finding[]): string {
     .join('\n\n');
 }
 
-/** Whether a partition's lag was 0 at one of the snapshots (an unknown lag is not 0). */
-function touchedZero(snapshots: LagSnapshot[], topic: string, partition: number): boolean {
-  return snapshots.some((s) => s.rows.some((r) => r.topic === topic && r.partition === partition && r.lag === 0));
-}
-
-/** Least-squares slope of a partition's lag over the snapshots, in messages per second. */
-function lagSlope(snapshots: LagSnapshot[], topic: string, partition: number): number {
-  const points = snapshots.flatMap((s) => {
+/** A partition's known lags over the snapshots (an unknown lag is left out), time in seconds. */
+function lagPoints(snapshots: LagSnapshot[], topic: string, partition: number): Array<{ t: number; lag: number }> {
+  return snapshots.flatMap((s) => {
     const lag = s.rows.find((r) => r.topic === topic && r.partition === partition)?.lag;
     return lag === null || lag === undefined ? [] : [{ t: s.at / 1000, lag }];
   });
+}
+
+/** Least-squares slope of a partition's lag points, in messages per second. */
+function lagSlope(points: Array<{ t: number; lag: number }>): number {
   if (points.length < 2) return 0;
   const meanT = points.reduce((n, p) => n + p.t, 0) / points.length;
   const meanLag = points.reduce((n, p) => n + p.lag, 0) / points.length;
